@@ -1,0 +1,40 @@
+/**
+ * Building the prefilled WhatsApp message and link. Pure: runs in the browser too.
+ */
+import { DateTime, IANAZone } from "luxon";
+
+export type SlotText = { date: string; time: string };
+
+/**
+ * Replaces every {date} and {time}. A function replacer on purpose: with a string replacement,
+ * a value containing "$&" or "$1" would be expanded by String.prototype.replace.
+ * Unknown placeholders are left as typed (the settings schema refuses them on save).
+ */
+export function fillTemplate(template: string, values: SlotText): string {
+  return template.replace(/\{(date|time)\}/g, (_match, name: "date" | "time") => values[name]);
+}
+
+/**
+ * https://wa.me/<digits>[?text=...]. wa.me wants the international number without "+", spaces or
+ * a leading "00". Throws on a number without digits: a link to "https://wa.me/" opens a contact
+ * picker, which would silently send the client's message to the wrong person.
+ */
+export function waLink(phoneE164: string, text?: string): string {
+  const digits = phoneE164.replace(/\D/g, "");
+  if (digits === "") throw new RangeError("waLink: phone number has no digits");
+  const base = `https://wa.me/${digits}`;
+  // Whitespace-only text would prefill an empty-looking message; treat it as no text.
+  return text && text.trim() !== "" ? `${base}?text=${encodeURIComponent(text)}` : base;
+}
+
+/**
+ * "Thu 3 Dec" / "10:00" in the provider's zone: the client and the provider read the same wall
+ * clock. en-GB is fixed (not the visitor's locale) so the provider always receives one format.
+ * Throws on an unknown zone rather than sending "Invalid DateTime" or a time in the wrong zone.
+ */
+export function formatSlotForMessage(startMs: number, zone: string): SlotText {
+  if (!IANAZone.isValidZone(zone)) throw new RangeError(`formatSlotForMessage: unknown time zone ${JSON.stringify(zone)}`);
+  const dt = DateTime.fromMillis(startMs, { zone, locale: "en-GB" });
+  if (!dt.isValid) throw new RangeError(`formatSlotForMessage: invalid instant ${String(startMs)}`);
+  return { date: dt.toFormat("ccc d LLL"), time: dt.toFormat("HH:mm") };
+}

@@ -1,0 +1,108 @@
+import fs from "node:fs";
+
+/** The one interface both backends implement. Values in, rows out; SQL stays in app/models. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: "embedded" | "postgres";
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openEmbedded(dataDir: string | undefined): Promise<Database> {
+  const [{ PGlite }, { pgcrypto }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pgcrypto"),
+  ]);
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, { extensions: { pgcrypto } });
+  const wrap = (q: Pick<typeof pg, "query" | "exec">): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await q.query<T>(sql, params as unknown[])).rows;
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  });
+  return {
+    kind: "embedded",
+    ...wrap(pg),
+    // PGlite is one connection; its transaction() queues callers, which is what we want.
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+  };
+}
+
+export async function openPostgres(url: string, poolMax = 10): Promise<Database> {
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its connection must not crash the process.
+  pool.on("error", (err) => console.error(`[db] idle connection error: ${err.message}`));
+  const wrap = (c: { query: (sql: string, params?: unknown[]) => Promise<{ rows: unknown[] }> }): Queryable => ({
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await c.query(sql, params)).rows as T[];
+    },
+    async exec(sql: string) {
+      await c.query(sql);
+    },
+  });
+  return {
+    kind: "postgres",
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("begin");
+        const result = await fn(wrap(client));
+        await client.query("commit");
+        return result;
+      } catch (err) {
+        await client.query("rollback").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * Runs fn in a transaction as Supabase's API would for this user: role authenticated and the
+ * user's JWT claims, so the RLS policies guard our own queries too.
+ */
+export function withUser<T>(db: Database, userId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query("select set_config('request.jwt.claims', $1, true), set_config('role', 'authenticated', true)", [
+      JSON.stringify({ sub: userId, role: "authenticated" }),
+    ]);
+    return fn(tx);
+  });
+}
+
+/** Anonymous caller, as Supabase's API with the anon key. Used by tests and nothing public. */
+export function withAnon<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query("select set_config('request.jwt.claims', $1, true), set_config('role', 'anon', true)", [
+      JSON.stringify({ role: "anon" }),
+    ]);
+    return fn(tx);
+  });
+}
+
+/**
+ * The narrow privileged path (role service_role, which bypasses RLS) for the public page and for
+ * account management. Only app/models/*.server.ts calls it, and each caller selects named columns.
+ */
+export function withService<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.query("select set_config('request.jwt.claims', $1, true), set_config('role', 'service_role', true)", [
+      JSON.stringify({ role: "service_role" }),
+    ]);
+    return fn(tx);
+  });
+}

@@ -1,0 +1,56 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Environment, validated once. Every variable is listed in the README's configuration table. */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./.data"),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  SUPABASE_URL: z.string().url().optional(),
+  SUPABASE_ANON_KEY: z.string().min(1).optional(),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  ENCRYPTION_KEY: z.string().min(1).optional(),
+  DEMO_SEED: z.enum(["true", "false"]).optional(),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  CALDAV_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  BUSY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  BUSY_STALE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3 * 3600),
+  PUBLIC_PAGE_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(30),
+  PUBLIC_PAGE_S_MAXAGE: z.coerce.number().int().min(0).max(3600).default(60),
+});
+
+export type Env = z.infer<typeof schema> & {
+  mode: "embedded" | "postgres" | "supabase";
+  dataDir: string;
+  appRoot: string;
+};
+
+let cached: Env | undefined;
+
+export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  if (cached && source === process.env) return cached;
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const mode = e.DATABASE_URL ? (e.SUPABASE_URL && e.SUPABASE_ANON_KEY ? "supabase" : "postgres") : "embedded";
+  if (e.SUPABASE_URL && !e.DATABASE_URL) {
+    throw new Error("Invalid environment:\n  SUPABASE_URL needs DATABASE_URL (the Supabase pooler URL) as well");
+  }
+  const appRoot = source.APP_ROOT ?? process.cwd();
+  const env: Env = { ...e, mode, appRoot, dataDir: path.resolve(appRoot, e.DATA_DIR) };
+  if (source === process.env) cached = env;
+  return env;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,23 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { getEnv } from "./env.server";
+
+let secrets: string[] | undefined;
+
+/** SESSION_SECRET (comma-separated for rotation, newest first) or, locally, one generated into DATA_DIR. */
+export function getSessionSecrets(): string[] {
+  if (secrets) return secrets;
+  const env = getEnv();
+  if (env.SESSION_SECRET) {
+    secrets = env.SESSION_SECRET.split(",").map((s) => s.trim()).filter(Boolean);
+  } else if (env.mode === "embedded" && env.NODE_ENV !== "production") {
+    const file = path.join(env.dataDir, "session.secret");
+    fs.mkdirSync(env.dataDir, { recursive: true });
+    if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+    secrets = [fs.readFileSync(file, "utf8").trim()];
+  } else {
+    throw new Error("SESSION_SECRET is required (at least 32 characters) in production or against a shared database");
+  }
+  return secrets;
+}

@@ -1,0 +1,54 @@
+// Production server: Express + the Remix build. Boots (env, migrations, demo data) before listening.
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import compression from "compression";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const build = await import(pathToFileURL(path.join(root, "build", "index.js")).href);
+const { boot, originCheck } = build.entry.module;
+
+try {
+  await boot();
+} catch (err) {
+  console.error(`\n[boot] refusing to start: ${err instanceof Error ? err.message : err}\n`);
+  process.exit(1);
+}
+
+const trustProxy = process.env.TRUST_PROXY === "true";
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", trustProxy);
+app.use(compression());
+
+// Fingerprinted assets never change; everything else in public/ is cached briefly.
+app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+
+app.use((req, res, next) => {
+  // Only a trusted proxy may tell us the public host; otherwise Remix would believe any client.
+  if (!trustProxy) delete req.headers["x-forwarded-host"];
+  const refusal = originCheck(req.method, req.headers);
+  if (refusal) {
+    res.status(403).type("text/plain").send(refusal);
+    return;
+  }
+  next();
+});
+
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+const server = app.listen(port, host, () => {
+  console.log(`[server] listening on http://localhost:${port}`);
+});
+
+function shutdown(signal) {
+  console.log(`[server] ${signal}: closing`);
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));

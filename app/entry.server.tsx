@@ -19,6 +19,11 @@ export default function handleRequest(
   remixContext: EntryContext,
   _loadContext: AppLoadContext,
 ) {
+  // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
+  const etag = responseHeaders.get("ETag");
+  if (etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD") && etagMatches(request.headers.get("If-None-Match"), etag)) {
+    return new Response(null, { status: 304, headers: responseHeaders });
+  }
   // Bots and no-JS clients get the whole document at once; browsers get it streamed.
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
   return new Promise((resolve, reject) => {
@@ -55,4 +60,12 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   // Log the message and stack only: never request bodies (they can hold passwords).
   console.error(`[error] ${request.method} ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : error);
+}
+
+function etagMatches(header: string | null, etag: string) {
+  if (!header) return false;
+  return header.split(",").some((candidate) => {
+    const t = candidate.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
 }

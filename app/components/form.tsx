@@ -1,0 +1,57 @@
+import type { FieldMetadata } from "@conform-to/react";
+import { useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+
+/** The error list under a field; its id is what aria-describedby points at. */
+export function FieldErrors({ field }: { field: Pick<FieldMetadata<unknown>, "errorId" | "errors"> }) {
+  if (!field.errors?.length) return null;
+  return (
+    <div id={field.errorId} className="error" role="alert">
+      {field.errors.map((e) => (
+        <p key={e} style={{ margin: 0 }}>
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export function FormErrors({ id, errors }: { id: string; errors?: string[] }) {
+  if (!errors?.length) return null;
+  return (
+    <div id={id} className="banner err" role="alert">
+      {errors.map((e) => (
+        <p key={e} style={{ margin: 0 }}>
+          {e}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/** A submit button that says what is happening while the form is on its way (JS only). */
+export function SubmitButton({ children, pendingText, intent, className }: { children: ReactNode; pendingText: string; intent?: string; className?: string }) {
+  const navigation = useNavigation();
+  // Several forms on one page: only the one whose hidden `intent` was sent shows as pending.
+  const pending = navigation.state === "submitting" && (intent ? navigation.formData?.get("intent") === intent : true);
+  return (
+    <button type="submit" className={className} disabled={pending} aria-disabled={pending}>
+      {pending ? pendingText : children}
+    </button>
+  );
+}
+
+/** Without JavaScript the browser puts the focus nowhere after a POST; this moves it to the first error. */
+export function firstErrorField(error: Record<string, string[] | null> | undefined | null, order: string[]): string | undefined {
+  if (!error) return undefined;
+  return order.find((name) => error[name]?.length);
+}
+
+export function SavedBanner({ show, children = "Saved." }: { show: boolean; children?: ReactNode }) {
+  if (!show) return null;
+  return (
+    <p className="banner ok" role="status">
+      {children}
+    </p>
+  );
+}

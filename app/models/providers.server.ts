@@ -1,0 +1,128 @@
+import {
+  publishProblems,
+  readSettings,
+  sectionVersion,
+  type Booking,
+  type CalendarSelection,
+  type Settings,
+  type WhatsApp,
+  type WorkingHours,
+} from "~/lib/settings-schemas";
+import type { Queryable } from "~/utils/db.server";
+
+/** Queries over a user-scoped transaction (see withUser): RLS decides what is visible. */
+export type ProviderRow = {
+  id: string;
+  owner_user_id: string;
+  public_slug: string | null;
+  is_public: boolean;
+  timezone: string;
+  settings: unknown;
+  updated_at: Date;
+};
+
+export type Provider = Omit<ProviderRow, "settings"> & { settings: Settings };
+
+const COLUMNS = "id, owner_user_id, public_slug, is_public, timezone, settings, updated_at";
+
+/** The user's provider row, created on first need (insert … on conflict do nothing, under RLS). */
+export async function getOrCreateProvider(tx: Queryable, userId: string): Promise<Provider> {
+  await tx.query("insert into public.providers (owner_user_id) values ($1) on conflict (owner_user_id) do nothing", [userId]);
+  const [row] = await tx.query<ProviderRow>(`select ${COLUMNS} from public.providers where owner_user_id = $1`, [userId]);
+  return { ...row, settings: readSettings(row.settings) };
+}
+
+export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar";
+type SectionValue = { workingHours: WorkingHours; whatsapp: WhatsApp; booking: Booking; calendar: CalendarSelection };
+
+export type SaveResult = { ok: true } | { ok: false; reason: "stale" };
+
+/** Version token of one stored section, as the form saw it (raw JSON, before defaults). */
+export async function rawSection(tx: Queryable, userId: string, key: SectionKey): Promise<unknown> {
+  const [row] = await tx.query<{ value: unknown }>("select settings -> $2 as value from public.providers where owner_user_id = $1", [userId, key]);
+  return row?.value ?? null;
+}
+
+/**
+ * Writes one key of settings atomically in SQL (jsonb_set on the current row), never the whole
+ * object, so saves of different sections cannot overwrite each other. The row is locked first so
+ * that the version check and the write see the same state: a form built from an older version of
+ * this section is refused instead of silently undoing someone else's save.
+ */
+export async function saveSection<K extends SectionKey>(
+  tx: Queryable,
+  userId: string,
+  key: K,
+  value: SectionValue[K],
+  expectedVersion: string | undefined,
+): Promise<SaveResult> {
+  await getOrCreateProvider(tx, userId);
+  const [row] = await tx.query<{ value: unknown }>(
+    "select settings -> $2 as value from public.providers where owner_user_id = $1 for update",
+    [userId, key],
+  );
+  if (expectedVersion !== undefined && sectionVersion(row?.value ?? null) !== expectedVersion) return { ok: false, reason: "stale" };
+  const json = JSON.stringify(value);
+  if (key === "workingHours") {
+    // The hours form owns the zone: the column and the JSON never disagree.
+    await tx.query(
+      "update public.providers set settings = jsonb_set(settings, array[$2::text], $3::jsonb, true), timezone = $4 where owner_user_id = $1",
+      [userId, key, json, (value as WorkingHours).timezone],
+    );
+  } else {
+    await tx.query("update public.providers set settings = jsonb_set(settings, array[$2::text], $3::jsonb, true) where owner_user_id = $1", [
+      userId,
+      key,
+      json,
+    ]);
+  }
+  return { ok: true };
+}
+
+export type ProfileInput = { publicSlug: string; displayName?: string; isPublic: boolean; version?: string };
+export type ProfileResult =
+  | { ok: true }
+  | { ok: false; reason: "stale" }
+  | { ok: false; reason: "unpublishable"; problems: string[] }
+  | { ok: false; reason: "slug-taken" };
+
+export function profileVersion(p: { public_slug: string | null; is_public: boolean; displayName?: unknown }) {
+  return sectionVersion({ slug: p.public_slug, isPublic: p.is_public, displayName: p.displayName ?? null });
+}
+
+/** The profile section: columns public_slug and is_public, and settings.displayName. */
+export async function saveProfile(tx: Queryable, userId: string, input: ProfileInput): Promise<ProfileResult> {
+  await getOrCreateProvider(tx, userId);
+  const [row] = await tx.query<ProviderRow & { display_name: unknown }>(
+    `select ${COLUMNS}, settings -> 'displayName' as display_name from public.providers where owner_user_id = $1 for update`,
+    [userId],
+  );
+  if (input.version !== undefined && profileVersion({ ...row, displayName: row.display_name }) !== input.version) {
+    return { ok: false, reason: "stale" };
+  }
+  if (input.isPublic) {
+    const problems = publishProblems(readSettings(row.settings), input.publicSlug);
+    if (problems.length > 0) return { ok: false, reason: "unpublishable", problems };
+  }
+  // Another provider's slug is invisible under RLS, but the unique index still sees it. A
+  // savepoint turns that violation into a message instead of an aborted transaction.
+  await tx.query("savepoint profile_save");
+  try {
+    await tx.query(
+      `update public.providers
+       set public_slug = $2, is_public = $3,
+           settings = case when $4::text is null then settings - 'displayName'
+                           else jsonb_set(settings, '{displayName}', to_jsonb($4::text), true) end
+       where owner_user_id = $1`,
+      [userId, input.publicSlug, input.isPublic, input.displayName ?? null],
+    );
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string; message?: string };
+    if (e.code === "23505" && (e.constraint === "providers_public_slug_uq" || e.message?.includes("providers_public_slug_uq"))) {
+      await tx.query("rollback to savepoint profile_save");
+      return { ok: false, reason: "slug-taken" };
+    }
+    throw err;
+  }
+  return { ok: true };
+}

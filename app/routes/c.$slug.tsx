@@ -1,0 +1,107 @@
+import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { getEnv } from "~/utils/env.server";
+import { buildPublicPage } from "~/utils/public-page.server";
+
+// Plain HTML: links and no forms, so no JavaScript is shipped to clients' phones.
+export const handle = { hydrate: false };
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const slug = String(params.slug ?? "").toLowerCase();
+  const page = /^[a-z0-9-]{1,64}$/.test(slug) ? await buildPublicPage(slug) : null;
+  // Unknown and unpublished slugs get the same answer.
+  if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": "public, max-age=0, s-maxage=10" } });
+  const env = getEnv();
+  // When the calendar cannot be read, keep edge copies short so recovery shows quickly.
+  const cacheControl =
+    page.state === "ok"
+      ? `public, max-age=${env.PUBLIC_PAGE_MAX_AGE}, s-maxage=${env.PUBLIC_PAGE_S_MAXAGE}, stale-while-revalidate=${env.PUBLIC_PAGE_S_MAXAGE * 5}`
+      : "public, max-age=0, s-maxage=10";
+  return json(page, { headers: { "Cache-Control": cacheControl, ETag: page.etag } });
+}
+
+export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
+  const source = errorHeaders ?? loaderHeaders;
+  const headers = new Headers();
+  for (const name of ["Cache-Control", "ETag"]) {
+    const value = source.get(name);
+    if (value) headers.set(name, value);
+  }
+  return headers;
+};
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data
+    ? [{ title: `Book ${data.name}` }, { name: "description", content: `Free times of ${data.name}; book by WhatsApp.` }]
+    : [{ title: "Page not found" }];
+
+export default function PublicBookingPage() {
+  const page = useLoaderData<typeof loader>();
+  return (
+    <main>
+      <h1>Book {page.name}</h1>
+      <p className="meta">Times are shown in {page.zoneLabel}.</p>
+      {page.state === "unavailable" ? (
+        <div className="banner warn" role="status">
+          <p>Availability cannot be shown right now. Please try again in a few minutes.</p>
+          {page.chatHref ? (
+            <p>
+              <a className="button" href={page.chatHref}>
+                Message {page.name} on WhatsApp
+              </a>
+            </p>
+          ) : null}
+        </div>
+      ) : page.days.length === 0 ? (
+        <div className="card">
+          <p>No free times in the next {page.horizonDays} days.</p>
+          {page.chatHref ? (
+            <p>
+              <a className="button" href={page.chatHref}>
+                Ask on WhatsApp
+              </a>
+            </p>
+          ) : null}
+        </div>
+      ) : (
+        <>
+          {page.bookable ? (
+            <p>Tap a time: WhatsApp opens with a message ready to send.</p>
+          ) : (
+            <p className="banner warn">Online booking by WhatsApp is switched off; contact {page.name} directly to book one of these times.</p>
+          )}
+          {page.days.map((day) => (
+            <section key={day.date} className="day" aria-labelledby={`d-${day.date}`}>
+              <h2 id={`d-${day.date}`}>{day.label}</h2>
+              <ul className="slots">
+                {day.slots.map((slot, i) => (
+                  <li key={`${i}-${slot.time}`}>
+                    {slot.href ? (
+                      <a href={slot.href} aria-label={`Book ${slot.label}`}>
+                        {slot.time}
+                      </a>
+                    ) : (
+                      <span>{slot.time}</span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </>
+      )}
+      <footer>Booking page by Slotline</footer>
+    </main>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <main className="narrow">
+      <h1>{notFound ? "Page not found" : "Something went wrong"}</h1>
+      <p>{notFound ? "There is no booking page at this address. Check the link you were given." : "Please try again in a moment."}</p>
+    </main>
+  );
+}

@@ -1,0 +1,61 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { FieldErrors, firstErrorField, FormErrors, SubmitButton } from "~/components/form";
+import { signInSchema } from "~/lib/auth-schemas";
+import { privateHeaders } from "~/lib/http";
+import { getAuth, safeRedirect } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Sign in · Slotline" }];
+export const headers = privateHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, headers } = await getAuth().getUser(request);
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")), { headers });
+  return json(null, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: signInSchema });
+  if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
+  const { email, password, redirectTo } = submission.value;
+  const result = await getAuth().signIn(request, email, password);
+  if (!result.ok) {
+    return json(submission.reply({ formErrors: [result.error], hideFields: ["password"] }), { status: 400, headers: result.headers });
+  }
+  throw redirect(safeRedirect(redirectTo), { headers: result.headers });
+}
+
+export default function Login() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "login",
+    lastResult,
+    constraint: getZodConstraint(signInSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
+  });
+  const focus = firstErrorField(lastResult?.error, ["email", "password"]);
+  return (
+    <main className="narrow">
+      <h1>Sign in</h1>
+      <Form method="post" {...getFormProps(form)} aria-describedby={form.errors ? form.errorId : undefined}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/settings"} />
+        <label htmlFor={fields.email.id}>Email</label>
+        <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" autoFocus={focus === "email" || !focus} />
+        <FieldErrors field={fields.email} />
+        <label htmlFor={fields.password.id}>Password</label>
+        <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" autoFocus={focus === "password"} />
+        <FieldErrors field={fields.password} />
+        <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+      </Form>
+      <p>
+        New here? <Link to={{ pathname: "/signup", search: searchParams.toString() }}>Create an account</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,141 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { privateHeaders } from "~/lib/http";
+import { profileSchema, publishProblems } from "~/lib/settings-schemas";
+import { profileVersion, saveProfile } from "~/models/providers.server";
+import { requireProviderContext } from "~/utils/provider-context.server";
+import { STALE_MESSAGE } from "~/utils/section-action.server";
+
+export const headers = privateHeaders;
+
+
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const p = await ctx.provider();
+  return json(
+    {
+      values: {
+        publicSlug: p.public_slug ?? "",
+        displayName: p.settings.displayName ?? "",
+        isPublic: p.is_public ? "on" : undefined,
+        version: profileVersion({ ...p, displayName: p.settings.displayName }),
+      },
+      isPublic: p.is_public,
+      slug: p.public_slug,
+      origin: new URL(request.url).origin,
+      missing: publishProblems(p.settings, p.public_slug),
+    },
+    { headers: ctx.headers },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const submission = parseWithZod(await request.formData(), { schema: profileSchema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400, headers: ctx.headers });
+  const result = await ctx.run((tx) => saveProfile(tx, ctx.user.id, submission.value));
+  if (!result.ok) {
+    if (result.reason === "stale") return json(submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }), { status: 409, headers: ctx.headers });
+    if (result.reason === "slug-taken") return json(submission.reply({ fieldErrors: { publicSlug: ["This address is taken. Try another one."] } }), { status: 400, headers: ctx.headers });
+    return json(
+      submission.reply({ fieldErrors: { isPublic: ["Your page cannot be published yet:", ...result.problems] } }),
+      { status: 400, headers: ctx.headers },
+    );
+  }
+  throw redirect("/settings?saved=1", { headers: ctx.headers });
+}
+
+export default function ProfileSettings() {
+  const data = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: `profile-${data.values.version}`,
+    lastResult,
+    defaultValue: data.values,
+    constraint: getZodConstraint(profileSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: profileSchema }),
+  });
+  const focus = firstErrorField(lastResult?.error, ["publicSlug", "displayName", "isPublic"]);
+  const publicUrl = data.slug ? `${data.origin}/c/${data.slug}` : null;
+  return (
+    <section className="card" aria-labelledby="profile-heading">
+      <h1 id="profile-heading">Profile and publishing</h1>
+      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="version" value={data.values.version} />
+        <label htmlFor={fields.publicSlug.id}>Public address</label>
+        <p className="hint" id="slug-hint">
+          3 to 40 characters: lowercase letters, digits and single hyphens. Your page will be at {data.origin}/c/
+          <em>address</em>.
+        </p>
+        <input
+          {...getInputProps(fields.publicSlug, { type: "text", ariaDescribedBy: "slug-hint" })}
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          autoFocus={focus === "publicSlug"}
+        />
+        <FieldErrors field={fields.publicSlug} />
+
+        <label htmlFor={fields.displayName.id}>Name shown to clients (optional)</label>
+        <input {...getInputProps(fields.displayName, { type: "text" })} autoComplete="organization" autoFocus={focus === "displayName"} />
+        <FieldErrors field={fields.displayName} />
+
+        <label className="check" htmlFor={fields.isPublic.id}>
+          <input {...getInputProps(fields.isPublic, { type: "checkbox" })} autoFocus={focus === "isPublic"} />
+          Publish my booking page
+        </label>
+        <FieldErrors field={fields.isPublic} />
+        {data.missing.length > 0 && !data.isPublic ? (
+          <div className="hint">
+            Before you can publish:
+            <ul>
+              {data.missing.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        <SubmitButton pendingText="Saving…">Save profile</SubmitButton>
+      </Form>
+      {publicUrl ? (
+        <>
+          <h2>Your page</h2>
+          <p className="hint">{data.isPublic ? "Published: share this link with clients." : "Not published yet: only you know this address."}</p>
+          <code className="copy" id="public-url">
+            {publicUrl}
+          </code>
+          <p>
+            <a href={publicUrl}>Open the public page</a> <CopyButton text={publicUrl} />
+          </p>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** Appears only with JavaScript (clipboard needs it); without, the address is selectable text. */
+function CopyButton({ text }: { text: string }) {
+  const [ready, setReady] = useState(false);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => setReady(typeof navigator !== "undefined" && !!navigator.clipboard), []);
+  if (!ready) return null;
+  return (
+    <button
+      type="button"
+      className="secondary"
+      onClick={() => navigator.clipboard.writeText(text).then(() => setCopied(true), () => setCopied(false))}
+    >
+      {copied ? "Copied" : "Copy link"}
+    </button>
+  );
+}

@@ -1,0 +1,90 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { privateHeaders } from "~/lib/http";
+import { BOOKING_LIMITS, bookingSchema, sectionVersion } from "~/lib/settings-schemas";
+import { getOrCreateProvider, rawSection } from "~/models/providers.server";
+import { invalidateBusyCache } from "~/utils/busy-cache.server";
+import { requireProviderContext } from "~/utils/provider-context.server";
+import { saveSectionAction } from "~/utils/section-action.server";
+
+export const headers = privateHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const [p, raw] = await ctx.run(
+    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "booking")] as const,
+  );
+  const b = p.settings.booking;
+  return json(
+    {
+      values: {
+        slotMinutes: String(b.slotMinutes),
+        bufferMinutes: String(b.bufferMinutes),
+        minNoticeHours: String(b.minNoticeHours),
+        horizonDays: String(b.horizonDays),
+        version: sectionVersion(raw),
+      },
+    },
+    { headers: ctx.headers },
+  );
+}
+
+export function action({ request }: ActionFunctionArgs) {
+  // The booking window changes what range of busy times is needed.
+  return saveSectionAction(request, "booking", bookingSchema, "/settings/booking", invalidateBusyCache);
+}
+
+const FIELDS = [
+  { name: "slotMinutes", label: "Appointment length (minutes)", hint: "Slots start at this step from the start of your day." },
+  { name: "bufferMinutes", label: "Buffer between appointments (minutes)", hint: "Free time kept before and after each busy event." },
+  { name: "minNoticeHours", label: "Minimum notice (hours)", hint: "How soon from now a client can book." },
+  { name: "horizonDays", label: "Booking horizon (days)", hint: "How far ahead clients can book." },
+] as const;
+
+export default function BookingSettings() {
+  const { values } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: `booking-${values.version}`,
+    lastResult,
+    defaultValue: values,
+    constraint: getZodConstraint(bookingSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: bookingSchema }),
+  });
+  const focus = firstErrorField(lastResult?.error, FIELDS.map((f) => f.name));
+  return (
+    <section className="card" aria-labelledby="booking-heading">
+      <h1 id="booking-heading">Booking rules</h1>
+      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="version" value={values.version} />
+        {FIELDS.map((f) => {
+          const field = fields[f.name];
+          const limits = BOOKING_LIMITS[f.name];
+          return (
+            <div key={f.name}>
+              <label htmlFor={field.id}>{f.label}</label>
+              <p className="hint" id={`${f.name}-hint`}>
+                {f.hint} {limits.min} to {limits.max}.
+              </p>
+              <input
+                {...getInputProps(field, { type: "number", ariaDescribedBy: `${f.name}-hint` })}
+                inputMode="numeric"
+                autoFocus={focus === f.name}
+              />
+              <FieldErrors field={field} />
+            </div>
+          );
+        })}
+        <SubmitButton pendingText="Saving…">Save booking rules</SubmitButton>
+      </Form>
+    </section>
+  );
+}

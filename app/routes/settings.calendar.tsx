@@ -1,0 +1,282 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FieldErrors, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { connectCalendarSchema } from "~/lib/calendar-schemas";
+import { privateHeaders } from "~/lib/http";
+import { calendarSelectionSchema, sectionVersion } from "~/lib/settings-schemas";
+import { getOrCreateProvider, rawSection, saveSection } from "~/models/providers.server";
+import { invalidateBusyCache } from "~/utils/busy-cache.server";
+import { connectAccount, disconnectAccount, listAccounts } from "~/utils/calendar-accounts.server";
+import { requireProviderContext } from "~/utils/provider-context.server";
+import { STALE_MESSAGE } from "~/utils/section-action.server";
+
+export const headers = privateHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const [p, raw] = await ctx.run(
+    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "calendar")] as const,
+  );
+  const accounts = await listAccounts(ctx.user.id);
+  const selected = p.settings.calendar.selectedCalendarIds;
+  const known = new Set(accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []));
+  const anyUnreadable = accounts.some((a) => a.calendars === null);
+  return json(
+    {
+      accounts: accounts.map((a) => ({
+        id: a.integration.id,
+        type: a.integration.integration_type,
+        label: a.integration.label,
+        username: a.integration.external_username,
+        status: a.integration.status,
+        error: a.error?.message ?? null,
+        calendars: a.calendars?.map((c) => ({ url: c.url, name: c.displayName || "Untitled calendar", color: c.color })) ?? null,
+      })),
+      selected,
+      // Only claim "deleted" when every account could be listed; an unreachable server proves nothing.
+      missing: anyUnreadable ? [] : selected.filter((url) => !known.has(url)),
+      version: sectionVersion(raw),
+    },
+    { headers: ctx.headers },
+  );
+}
+
+type ActionData = { intent: string; result: SubmissionResult<string[]> };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+
+  if (intent === "connect") {
+    const submission = parseWithZod(formData, { schema: connectCalendarSchema });
+    const reply = (opts?: Parameters<typeof submission.reply>[0]) => submission.reply({ ...opts, hideFields: ["password"] });
+    if (submission.status !== "success") return json<ActionData>({ intent: `connect-${formData.get("type")}`, result: reply() }, { status: 400, headers: ctx.headers });
+    const result = await connectAccount(ctx.user.id, submission.value);
+    if (!result.ok) {
+      return json<ActionData>({ intent: `connect-${submission.value.type}`, result: reply({ formErrors: [result.message] }) }, { status: 400, headers: ctx.headers });
+    }
+    invalidateBusyCache(ctx.user.id);
+    throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
+  }
+
+  if (intent === "select") {
+    const submission = parseWithZod(formData, { schema: calendarSelectionSchema });
+    if (submission.status !== "success") return json<ActionData>({ intent: "select", result: submission.reply() }, { status: 400, headers: ctx.headers });
+    // Only calendars of the connected accounts, as the server lists them right now.
+    const accounts = await listAccounts(ctx.user.id);
+    if (accounts.some((a) => a.calendars === null) && submission.value.selectedCalendarIds.length > 0) {
+      const reason = accounts.find((a) => a.error)?.error?.message ?? "";
+      return json<ActionData>(
+        { intent: "select", result: submission.reply({ formErrors: [`Your calendar server could not be checked, so nothing was changed. ${reason}`.trim()] }) },
+        { status: 400, headers: ctx.headers },
+      );
+    }
+    const allowed = new Set(accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []));
+    const unknown = submission.value.selectedCalendarIds.filter((url) => !allowed.has(url));
+    if (unknown.length > 0) {
+      return json<ActionData>(
+        { intent: "select", result: submission.reply({ fieldErrors: { selectedCalendarIds: ["These calendars are not in your connected account (anymore); untick them: " + unknown.join(", ")] } }) },
+        { status: 400, headers: ctx.headers },
+      );
+    }
+    const saved = await ctx.run((tx) =>
+      saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: submission.value.selectedCalendarIds }, submission.value.version),
+    );
+    if (!saved.ok) return json<ActionData>({ intent: "select", result: submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }) }, { status: 409, headers: ctx.headers });
+    invalidateBusyCache(ctx.user.id);
+    throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
+  }
+
+  if (intent === "disconnect") {
+    const id = String(formData.get("integrationId") ?? "");
+    const p = await ctx.provider();
+    const accounts = await listAccounts(ctx.user.id);
+    const account = accounts.find((a) => a.integration.id === id);
+    if (account) {
+      await disconnectAccount(ctx.user.id, id, p.settings.calendar.selectedCalendarIds, account.calendars?.map((c) => c.url) ?? null);
+      invalidateBusyCache(ctx.user.id);
+    }
+    throw redirect("/settings/calendar?disconnected=1", { headers: ctx.headers });
+  }
+
+  throw new Response("Unknown action", { status: 400 });
+}
+
+export default function CalendarSettings() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const flash = searchParams.has("connected")
+    ? "Calendar connected. Choose which calendars count as busy."
+    : searchParams.has("disconnected")
+      ? "Calendar disconnected. Its password was deleted."
+      : searchParams.has("saved")
+        ? "Saved."
+        : null;
+  return (
+    <section className="card" aria-labelledby="calendar-heading">
+      <h1 id="calendar-heading">Calendar</h1>
+      <SavedBanner show={!!flash && !actionData}>{flash}</SavedBanner>
+      {data.accounts.length === 0 ? (
+        <p>
+          No calendar connected yet. Connect your Apple iCloud calendar (or any CalDAV calendar) so that clients only see times you
+          are really free. Until then, your page shows your working hours as free.
+        </p>
+      ) : (
+        <>
+          {data.accounts.map((a) => (
+            <div key={a.id} className="card" data-testid="account">
+              <h2>{a.label}</h2>
+              <p>
+                Signed in as <strong>{a.username}</strong>. Status:{" "}
+                <strong data-testid="account-status">{a.status === "active" ? "connected" : a.status === "error" ? "needs reconnecting" : a.status}</strong>
+              </p>
+              {a.error ? (
+                <p className="banner err" role="alert">
+                  {a.error} {a.status === "error" ? "Reconnect below with a new password." : null}
+                </p>
+              ) : null}
+              <Form method="post">
+                <input type="hidden" name="intent" value="disconnect" />
+                <input type="hidden" name="integrationId" value={a.id} />
+                <SubmitButton className="danger" pendingText="Disconnecting…" intent="disconnect">
+                  Disconnect {a.label}
+                </SubmitButton>
+              </Form>
+            </div>
+          ))}
+          <SelectionForm data={data} lastResult={actionData?.intent === "select" ? actionData.result : undefined} />
+        </>
+      )}
+      <h2>{data.accounts.length ? "Reconnect or add an account" : "Connect a calendar"}</h2>
+      <ICloudForm lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined} />
+      <CalDavForm lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined} />
+    </section>
+  );
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useForm({
+    id: `calendar-select-${data.version}`,
+    lastResult,
+    defaultValue: { selectedCalendarIds: data.selected },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: calendarSelectionSchema }),
+  });
+  const calendars = data.accounts.flatMap((a) => a.calendars ?? []);
+  const checked = new Set(((lastResult?.initialValue?.selectedCalendarIds as string[] | undefined) ?? data.selected).map(String));
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value="select" />
+      <input type="hidden" name="version" value={data.version} />
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <fieldset aria-describedby={fields.selectedCalendarIds.errors?.length ? fields.selectedCalendarIds.errorId : undefined}>
+        <legend>Calendars that count as busy</legend>
+        {calendars.length === 0 && data.missing.length === 0 ? <p className="hint">No event calendars could be listed.</p> : null}
+        {calendars.map((c) => (
+          <label key={c.url} className="check" style={{ display: "flex" }}>
+            <input type="checkbox" name="selectedCalendarIds" value={c.url} defaultChecked={checked.has(c.url)} />
+            <span aria-hidden="true" style={{ display: "inline-block", width: 12, height: 12, borderRadius: 6, background: c.color ?? "#888" }} />
+            {c.name}
+          </label>
+        ))}
+        {data.missing.map((url) => (
+          <label key={url} className="check" style={{ display: "flex" }}>
+            <input type="checkbox" name="selectedCalendarIds" value={url} defaultChecked={checked.has(url)} />
+            <span>
+              A selected calendar no longer exists on the server <small>(untick it and save to remove it)</small>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <FieldErrors field={fields.selectedCalendarIds} />
+      <SubmitButton pendingText="Saving…" intent="select">
+        Save selection
+      </SubmitButton>
+    </Form>
+  );
+}
+
+function ICloudForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useForm({
+    id: "connect-icloud",
+    lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: connectCalendarSchema }),
+  });
+  return (
+    <details className="card" open={!!lastResult || undefined}>
+      <summary>
+        <strong>Apple iCloud</strong>
+      </summary>
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="connect" />
+        <input type="hidden" name="type" value="icloud" />
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <p className="hint" id="asp-help">
+          Use an <strong>app-specific password</strong>, not your Apple ID password: Apple refuses the normal one. Create it at{" "}
+          <a href="https://appleid.apple.com/account/manage" target="_blank" rel="noreferrer">
+            appleid.apple.com
+          </a>{" "}
+          → Sign-In and Security → App-Specific Passwords (
+          <a href="https://support.apple.com/en-us/102654" target="_blank" rel="noreferrer">
+            how
+          </a>
+          ). Changing your Apple ID password revokes every app-specific password; you would then reconnect here.
+        </p>
+        <label htmlFor={fields.username.id}>Apple ID email</label>
+        <input {...getInputProps(fields.username, { type: "email" })} autoComplete="username" />
+        <FieldErrors field={fields.username} />
+        <label htmlFor={fields.password.id}>App-specific password</label>
+        <input
+          {...getInputProps(fields.password, { type: "password", ariaDescribedBy: "asp-help" })}
+          autoComplete="off"
+          placeholder="xxxx-xxxx-xxxx-xxxx"
+        />
+        <FieldErrors field={fields.password} />
+        <SubmitButton pendingText="Checking with Apple…" intent="connect">
+          Connect iCloud
+        </SubmitButton>
+      </Form>
+    </details>
+  );
+}
+
+function CalDavForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useForm({
+    id: "connect-caldav",
+    lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: connectCalendarSchema }),
+  });
+  return (
+    <details className="card" open={!!lastResult || undefined}>
+      <summary>
+        <strong>Other CalDAV server</strong> (Fastmail, Nextcloud, Radicale…)
+      </summary>
+      <Form method="post" {...getFormProps(form)}>
+        <input type="hidden" name="intent" value="connect" />
+        <input type="hidden" name="type" value="caldav" />
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <label htmlFor={fields.serverUrl.id}>Server address</label>
+        <input {...getInputProps(fields.serverUrl, { type: "url" })} placeholder="https://caldav.example.com" autoComplete="url" />
+        <FieldErrors field={fields.serverUrl} />
+        <label htmlFor={fields.username.id}>Username</label>
+        <input {...getInputProps(fields.username, { type: "text" })} autoComplete="username" autoCapitalize="none" />
+        <FieldErrors field={fields.username} />
+        <label htmlFor={fields.password.id}>Password</label>
+        <input {...getInputProps(fields.password, { type: "password" })} autoComplete="off" />
+        <FieldErrors field={fields.password} />
+        <SubmitButton pendingText="Checking the server…" intent="connect">
+          Connect calendar
+        </SubmitButton>
+      </Form>
+    </details>
+  );
+}

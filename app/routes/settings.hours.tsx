@@ -1,0 +1,101 @@
+import { getCollectionProps, getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { privateHeaders } from "~/lib/http";
+import { sectionVersion, workingHoursSchema } from "~/lib/settings-schemas";
+import { getOrCreateProvider, rawSection } from "~/models/providers.server";
+import { requireProviderContext } from "~/utils/provider-context.server";
+import { saveSectionAction } from "~/utils/section-action.server";
+
+export const headers = privateHeaders;
+
+const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const [p, raw] = await ctx.run(
+    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "workingHours")] as const,
+  );
+  const wh = p.settings.workingHours;
+  return json(
+    {
+      values: {
+        timezone: wh?.timezone ?? p.timezone,
+        days: (wh?.days ?? [1, 2, 3, 4, 5]).map(String),
+        start: wh?.start ?? "09:00",
+        end: wh?.end ?? "17:00",
+        version: sectionVersion(raw),
+      },
+      zones: Intl.supportedValuesOf("timeZone"),
+    },
+    { headers: ctx.headers },
+  );
+}
+
+export function action({ request }: ActionFunctionArgs) {
+  return saveSectionAction(request, "workingHours", workingHoursSchema, "/settings/hours");
+}
+
+export default function HoursSettings() {
+  const { values, zones } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: `hours-${values.version}`,
+    lastResult,
+    defaultValue: values,
+    constraint: getZodConstraint(workingHoursSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: workingHoursSchema }),
+  });
+  const focus = firstErrorField(lastResult?.error, ["timezone", "days", "start", "end"]);
+  const dayOptions = DAY_NAMES.map((_, i) => String(i + 1));
+  return (
+    <section className="card" aria-labelledby="hours-heading">
+      <h1 id="hours-heading">Working hours</h1>
+      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="version" value={values.version} />
+        <label htmlFor={fields.timezone.id}>Time zone</label>
+        <p className="hint" id="tz-hint">
+          Start typing a city, e.g. Dubai or Berlin. Clients see times in this zone.
+        </p>
+        <input
+          {...getInputProps(fields.timezone, { type: "text", ariaDescribedBy: "tz-hint" })}
+          list="time-zones"
+          autoComplete="off"
+          autoFocus={focus === "timezone"}
+        />
+        <datalist id="time-zones">
+          {zones.map((z) => (
+            <option key={z} value={z} />
+          ))}
+        </datalist>
+        <FieldErrors field={fields.timezone} />
+
+        <fieldset aria-describedby={fields.days.errors?.length ? fields.days.errorId : undefined}>
+          <legend>Working days</legend>
+          {getCollectionProps(fields.days, { type: "checkbox", options: dayOptions }).map((props, i) => (
+            <label className="check" key={props.key} htmlFor={props.id}>
+              <input {...props} key={props.key} autoFocus={focus === "days" && i === 0} />
+              {DAY_NAMES[i]}
+            </label>
+          ))}
+        </fieldset>
+        <FieldErrors field={fields.days} />
+
+        <label htmlFor={fields.start.id}>Start</label>
+        <input {...getInputProps(fields.start, { type: "time" })} autoFocus={focus === "start"} />
+        <FieldErrors field={fields.start} />
+        <label htmlFor={fields.end.id}>End</label>
+        <input {...getInputProps(fields.end, { type: "time" })} autoFocus={focus === "end"} />
+        <FieldErrors field={fields.end} />
+        <SubmitButton pendingText="Saving…">Save working hours</SubmitButton>
+      </Form>
+    </section>
+  );
+}

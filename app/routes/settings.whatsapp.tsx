@@ -1,0 +1,108 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { privateHeaders } from "~/lib/http";
+import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, sectionVersion, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/lib/settings-schemas";
+import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
+import { getOrCreateProvider, rawSection } from "~/models/providers.server";
+import { requireProviderContext } from "~/utils/provider-context.server";
+import { saveSectionAction } from "~/utils/section-action.server";
+
+export const headers = privateHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const ctx = await requireProviderContext(request);
+  const [p, raw] = await ctx.run(
+    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "whatsapp")] as const,
+  );
+  const wa = p.settings.whatsapp;
+  // The preview uses a real upcoming time in the provider's zone: tomorrow at 10:00.
+  const zone = p.settings.workingHours?.timezone ?? p.timezone;
+  const sample = formatSlotForMessage(Date.now() + 24 * 3600_000, zone);
+  return json(
+    {
+      values: {
+        enabled: wa ? (wa.enabled ? "on" : undefined) : "on",
+        phoneE164: wa?.phoneE164 ?? "",
+        messageTemplate: wa?.messageTemplate ?? DEFAULT_WHATSAPP_TEMPLATE,
+        version: sectionVersion(raw),
+      },
+      sample: { date: sample.date, time: "10:00" },
+    },
+    { headers: ctx.headers },
+  );
+}
+
+export function action({ request }: ActionFunctionArgs) {
+  return saveSectionAction(request, "whatsapp", whatsappSchema, "/settings/whatsapp");
+}
+
+export default function WhatsAppSettings() {
+  const { values, sample } = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: `whatsapp-${values.version}`,
+    lastResult,
+    defaultValue: values,
+    constraint: getZodConstraint(whatsappSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: whatsappSchema }),
+  });
+  const focus = firstErrorField(lastResult?.error, ["enabled", "phoneE164", "messageTemplate"]);
+  // Live while typing with JavaScript; without it, the preview shows what was last rendered.
+  const template = (fields.messageTemplate.value as string | undefined) ?? values.messageTemplate;
+  const phone = normalizePhone((fields.phoneE164.value as string | undefined) ?? values.phoneE164 ?? "");
+  const message = fillTemplate(template, sample);
+  return (
+    <section className="card" aria-labelledby="wa-heading">
+      <h1 id="wa-heading">WhatsApp</h1>
+      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="version" value={values.version} />
+        <label className="check" htmlFor={fields.enabled.id}>
+          <input {...getInputProps(fields.enabled, { type: "checkbox" })} autoFocus={focus === "enabled"} />
+          Clients book by WhatsApp message
+        </label>
+        <FieldErrors field={fields.enabled} />
+
+        <label htmlFor={fields.phoneE164.id}>WhatsApp number</label>
+        <p className="hint" id="phone-hint">
+          International format with the country code, e.g. +971 50 123 4567. Spaces and dashes are fine.
+        </p>
+        <input
+          {...getInputProps(fields.phoneE164, { type: "tel", ariaDescribedBy: "phone-hint" })}
+          autoComplete="tel"
+          autoFocus={focus === "phoneE164"}
+        />
+        <FieldErrors field={fields.phoneE164} />
+
+        <label htmlFor={fields.messageTemplate.id}>Message template</label>
+        <p className="hint" id="template-hint">
+          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes.
+        </p>
+        <textarea
+          {...getTextareaProps(fields.messageTemplate, { ariaDescribedBy: "template-hint" })}
+          autoFocus={focus === "messageTemplate"}
+        />
+        <FieldErrors field={fields.messageTemplate} />
+
+        <h2>Preview</h2>
+        <p className="preview" aria-live="polite" data-testid="message-preview">
+          {message}
+        </p>
+        <p className="hint">
+          Link:{" "}
+          <code data-testid="link-preview" style={{ overflowWrap: "anywhere" }}>
+            {phone ? waLink(phone, message) : "enter a valid number to see the link"}
+          </code>
+        </p>
+        <SubmitButton pendingText="Saving…">Save WhatsApp settings</SubmitButton>
+      </Form>
+    </section>
+  );
+}

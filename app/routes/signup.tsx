@@ -1,0 +1,74 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
+import { FieldErrors, firstErrorField, FormErrors, SubmitButton } from "~/components/form";
+import { PASSWORD_MIN, signUpSchema } from "~/lib/auth-schemas";
+import { privateHeaders } from "~/lib/http";
+import { getAuth, safeRedirect } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: "Create your booking page · Slotline" }];
+export const headers = privateHeaders;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { user, headers } = await getAuth().getUser(request);
+  if (user) throw redirect("/settings", { headers });
+  return json(null, { headers });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const submission = parseWithZod(await request.formData(), { schema: signUpSchema });
+  if (submission.status !== "success") return json({ ...submission.reply({ hideFields: ["password"] }), notice: null }, { status: 400 });
+  const { email, password, redirectTo } = submission.value;
+  const result = await getAuth().signUp(request, email, password);
+  if (!result.ok) {
+    return json({ ...submission.reply({ formErrors: [result.error], hideFields: ["password"] }), notice: null }, { status: 400, headers: result.headers });
+  }
+  if (!result.user) return json({ ...submission.reply({ resetForm: true }), notice: result.message ?? null }, { headers: result.headers });
+  throw redirect(safeRedirect(redirectTo), { headers: result.headers });
+}
+
+export default function SignUp() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const [form, fields] = useForm({
+    id: "signup",
+    lastResult,
+    constraint: getZodConstraint(signUpSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: signUpSchema }),
+  });
+  const focus = firstErrorField(lastResult?.error, ["email", "password"]);
+  return (
+    <main className="narrow">
+      <h1>Create your booking page</h1>
+      {lastResult?.notice ? (
+        <p className="banner ok" role="status">
+          {lastResult.notice}
+        </p>
+      ) : null}
+      <Form method="post" {...getFormProps(form)}>
+        <FormErrors id={form.errorId} errors={form.errors} />
+        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/settings"} />
+        <label htmlFor={fields.email.id}>Email</label>
+        <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" autoFocus={focus === "email" || !focus} />
+        <FieldErrors field={fields.email} />
+        <label htmlFor={fields.password.id}>Password</label>
+        <p className="hint" id="password-hint">
+          At least {PASSWORD_MIN} characters.
+        </p>
+        <input
+          {...getInputProps(fields.password, { type: "password", ariaDescribedBy: "password-hint" })}
+          autoComplete="new-password"
+          autoFocus={focus === "password"}
+        />
+        <FieldErrors field={fields.password} />
+        <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
+      </Form>
+      <p>
+        Already have an account? <Link to={{ pathname: "/login", search: searchParams.toString() }}>Sign in</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,47 @@
+import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
+import { calendarIntegrationsFor, markIntegrationRejected, type PublishedProvider } from "~/models/public-page.server";
+import { CalDavError, fetchCalendarIcs } from "./caldav.server";
+import { decryptCredentials } from "./calendar-accounts.server";
+import type { Database } from "./db.server";
+import { getEnv } from "./env.server";
+
+/**
+ * Busy intervals from every selected calendar, fetched in parallel. Fail closed: if any selected
+ * calendar cannot be read, this throws; a calendar we could not read must never look free.
+ */
+export async function fetchProviderBusy(db: Database, provider: PublishedProvider, window: { start: number; end: number }): Promise<BusyInterval[]> {
+  const selected = provider.selectedCalendarIds;
+  if (selected.length === 0) return [];
+  const integrations = await calendarIntegrationsFor(db, provider.ownerUserId);
+  if (integrations.length === 0) throw new Error("Calendars are selected but no calendar account is connected");
+  const accounts = integrations.map((i) => ({ ...i, creds: decryptCredentials(i.secret, i.id) }));
+  const timeoutMs = getEnv().CALDAV_TIMEOUT_MS;
+  const ownerEmails = [...new Set(integrations.flatMap((i) => [i.external_email, i.external_username]).filter((e): e is string => !!e && e.includes("@")))];
+
+  const perCalendar = await Promise.all(
+    selected.map(async (calendarUrl) => {
+      // Prefer the account on the calendar's host; iCloud calendars live on pNN-caldav hosts, so
+      // fall back to the others in turn.
+      const host = new URL(calendarUrl).host;
+      const ordered = [...accounts].sort((a, b) => Number(new URL(b.creds.serverUrl).host === host) - Number(new URL(a.creds.serverUrl).host === host));
+      let lastError: unknown;
+      for (const account of ordered) {
+        try {
+          const ics = await fetchCalendarIcs(account.creds, calendarUrl, { start: new Date(window.start), end: new Date(window.end) }, { timeoutMs });
+          return extractBusy(ics, {
+            rangeStart: window.start,
+            rangeEnd: window.end,
+            zone: provider.timezone,
+            ownerEmails,
+            onWarning: (msg) => console.warn(`[busy] ${provider.slug}: ${msg}`),
+          });
+        } catch (err) {
+          lastError = err;
+          if (err instanceof CalDavError && err.reason === "auth" && ordered.length === 1) await markIntegrationRejected(db, account.id);
+        }
+      }
+      throw lastError;
+    }),
+  );
+  return perCalendar.flat();
+}

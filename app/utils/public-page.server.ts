@@ -1,0 +1,70 @@
+import crypto from "node:crypto";
+import { DateTime } from "luxon";
+import { availabilityWindow, computeAvailability } from "~/lib/availability";
+import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
+import { findPublishedProvider } from "~/models/public-page.server";
+import { fetchProviderBusy } from "./busy.server";
+import { BusyUnavailableError, getBusyCached } from "./busy-cache.server";
+import { getDb } from "./database.server";
+
+/** Exactly what the public page renders: public fields only, strings ready to print. */
+export type PublicPage = {
+  name: string;
+  zone: string;
+  zoneLabel: string;
+  state: "ok" | "unavailable";
+  bookable: boolean;
+  chatHref: string | null;
+  horizonDays: number;
+  days: { date: string; label: string; slots: { time: string; href: string | null; label: string }[] }[];
+  etag: string;
+};
+
+export async function buildPublicPage(slug: string, now = Date.now()): Promise<PublicPage | null> {
+  const db = await getDb();
+  const provider = await findPublishedProvider(db, slug);
+  // Published but incomplete (settings damaged by hand since): treat as not published.
+  if (!provider || !provider.workingHours) return null;
+  const { workingHours, booking: rules, whatsapp } = provider;
+  const zone = workingHours.timezone;
+  const bookable = !!whatsapp?.enabled;
+  const chatHref = whatsapp?.enabled ? waLink(whatsapp.phoneE164) : null;
+
+  let state: PublicPage["state"] = "ok";
+  let days: PublicPage["days"] = [];
+  try {
+    const window = availabilityWindow({ workingHours, rules, now });
+    const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
+    const { busy } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
+    days = computeAvailability({ workingHours, rules, busy, now }).map((day) => ({
+      date: day.date,
+      label: DateTime.fromISO(day.date, { zone }).setLocale("en-GB").toFormat("cccc d LLLL"),
+      slots: day.slots.map((slot) => {
+        const text = formatSlotForMessage(slot.startMs, zone);
+        return {
+          time: slot.time,
+          label: `${text.date} at ${text.time}`,
+          href: bookable && whatsapp ? waLink(whatsapp.phoneE164, fillTemplate(whatsapp.messageTemplate, text)) : null,
+        };
+      }),
+    }));
+  } catch (err) {
+    if (!(err instanceof BusyUnavailableError)) throw err;
+    console.warn(`[public] ${slug}: availability unavailable: ${(err.cause as Error)?.message ?? err.cause}`);
+    state = "unavailable";
+  }
+
+  const page: Omit<PublicPage, "etag"> = {
+    name: provider.displayName ?? provider.slug,
+    zone,
+    zoneLabel: `${zone.replace(/_/g, " ")} time (${DateTime.fromMillis(now, { zone }).toFormat("ZZZZ")})`,
+    state,
+    bookable,
+    chatHref,
+    horizonDays: rules.horizonDays,
+    days,
+  };
+  // A strong validator of exactly what is rendered: same data, same bytes.
+  const etag = `"${crypto.createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 27)}"`;
+  return { ...page, etag };
+}

@@ -1,0 +1,31 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { json, redirect } from "@remix-run/node";
+import type { z } from "zod";
+import { saveSection, type SectionKey } from "~/models/providers.server";
+import { requireProviderContext } from "./provider-context.server";
+
+export const STALE_MESSAGE = "This section was changed elsewhere; here is the current version.";
+
+/**
+ * The action every settings section shares: validate with the section's zod schema, write only
+ * that key, then Post/Redirect/Get with a "saved" flag. Bad input gets 400 with every error and
+ * every typed value; a stale form gets 409 and the current version.
+ */
+export async function saveSectionAction<S extends z.ZodType<Record<string, unknown> & { version?: string }>>(
+  request: Request,
+  key: SectionKey,
+  schema: S,
+  path: string,
+  afterSave?: (userId: string) => void,
+) {
+  const ctx = await requireProviderContext(request);
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== "success") return json(submission.reply(), { status: 400, headers: ctx.headers });
+  const { version, ...value } = submission.value as Record<string, unknown> & { version?: string };
+  const result = await ctx.run((tx) => saveSection(tx, ctx.user.id, key, value as never, version));
+  if (!result.ok) {
+    return json(submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }), { status: 409, headers: ctx.headers });
+  }
+  afterSave?.(ctx.user.id);
+  throw redirect(`${path}?saved=1`, { headers: ctx.headers });
+}

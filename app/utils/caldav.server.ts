@@ -138,9 +138,13 @@ function createProbe(timeoutMs: number): Probe {
         throw new AuthShortCircuit("credentials already rejected");
       }
       const signal = init?.signal ? AbortSignal.any([init.signal, controller.signal]) : controller.signal;
+      const headers = new Headers(init?.headers);
+      // Node's fetch sends "Accept-Language: *", which Apple's CalDAV servers fail to parse
+      // (tsdav issue #238, deno issue #10987). Any concrete value avoids it.
+      if (!headers.has("accept-language")) headers.set("accept-language", "en");
       let res: Response;
       try {
-        res = await fetch(input, { ...init, signal });
+        res = await fetch(input, { ...init, headers, signal });
       } catch (err) {
         if (!controller.signal.aborted) probe.networkError = true;
         throw err;
@@ -202,11 +206,39 @@ function normalizeColor(value: unknown): string | null {
   return text;
 }
 
-function toRemoteCalendar(cal: DAVCalendar): RemoteCalendar {
+/**
+ * tsdav resolves calendar hrefs against the account's root URL, but hrefs in a
+ * multistatus are relative to the URL that was queried, the calendar home.
+ * On iCloud those differ (root caldav.icloud.com, home pNN-caldav.icloud.com),
+ * so a path-only href must be re-based onto the home's origin.
+ */
+function rebaseOnHome(url: string, rootUrl: string | undefined, homeUrl: string | undefined): string {
+  if (!rootUrl || !homeUrl) return url;
+  try {
+    const u = new URL(url);
+    const root = new URL(rootUrl);
+    const home = new URL(homeUrl);
+    if (u.origin !== root.origin || home.origin === root.origin) return url;
+    return new URL(`${u.pathname}${u.search}`, home.origin).href;
+  } catch {
+    return url;
+  }
+}
+
+function toRemoteCalendar(cal: DAVCalendar, rootUrl: string | undefined, homeUrl: string | undefined): RemoteCalendar {
   // RFC 4791 5.2.3: without supported-calendar-component-set the calendar accepts every component type.
   const components = cal.components && cal.components.length > 0 ? cal.components : ["VEVENT", "VTODO", "VJOURNAL"];
-  const displayName = xmlText(cal.displayName)?.trim() || decodeURIComponent(lastPathSegment(cal.url));
-  return { url: cal.url, displayName, color: normalizeColor(cal.calendarColor), components };
+  const url = rebaseOnHome(cal.url, rootUrl, homeUrl);
+  const displayName = xmlText(cal.displayName)?.trim() || safeDecode(lastPathSegment(url));
+  return { url, displayName, color: normalizeColor(cal.calendarColor), components };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function lastPathSegment(url: string): string {
@@ -257,7 +289,9 @@ export async function verifyCalDavAccount(
     }
     return {
       ok: true,
-      calendars: calendars.map(toRemoteCalendar).filter((c) => c.components.includes("VEVENT")),
+      calendars: calendars
+        .map((c) => toRemoteCalendar(c, client.account?.rootUrl, client.account?.homeUrl))
+        .filter((c) => c.components.includes("VEVENT")),
     };
   } catch {
     // tsdav's own message is never shown: it can contain raw server output. The probe knows better.

@@ -151,8 +151,9 @@ describe("extractBusy: recurrence", () => {
   it("EXDATE removes an instance, in the series' zone or given in UTC", () => {
     expect(busy([ics(VTZ_BERLIN, vevent(...weekly("EXDATE;TZID=Europe/Berlin:20261208T100000")))])).toEqual([]);
     expect(busy([ics(VTZ_BERLIN, vevent(...weekly("EXDATE:20261208T090000Z")))])).toEqual([]);
-    // An EXDATE for another week leaves this one alone.
+    // An EXDATE for another week leaves this one alone; lists of values are read in full.
     expect(busy([ics(VTZ_BERLIN, vevent(...weekly("EXDATE:20261201T090000Z,20261215T090000Z")))])).toEqual([TUESDAY]);
+    expect(busy([ics(VTZ_BERLIN, vevent(...weekly("EXDATE:20261201T090000Z,20261208T090000Z")))])).toEqual([]);
   });
 
   it("a RECURRENCE-ID override moves one instance (original slot freed)", () => {
@@ -282,6 +283,12 @@ describe("extractBusy: recurrence", () => {
     const ev = vevent("UID:ad", "DTSTART;VALUE=DATE:20201207", "DTEND;VALUE=DATE:20201208", "RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20261214");
     // Mondays: 2026-12-07 is in the window; 2026-12-14 is excluded (and outside anyway).
     expect(busy([ics(ev)], { rangeEnd: WEEK_END + 7 * 86_400_000 })).toEqual([iv("2026-12-06T23:00:00Z", "2026-12-07T23:00:00Z")]);
+  });
+
+  it("an all-day instance moved by a DATE RECURRENCE-ID override", () => {
+    const master = vevent("UID:adm", "DTSTART;VALUE=DATE:20201207", "RRULE:FREQ=WEEKLY;BYDAY=MO");
+    const moved = vevent("UID:adm", "RECURRENCE-ID;VALUE=DATE:20261207", "DTSTART;VALUE=DATE:20261209", "DTEND;VALUE=DATE:20261210");
+    expect(busy([ics(master, moved)])).toEqual([iv("2026-12-08T23:00:00Z", "2026-12-09T23:00:00Z")]);
   });
 
   it("fast-forwarding long series gives the same result as iterating from DTSTART", () => {

@@ -1,0 +1,29 @@
+// `npm test`: the whole suite, in order of speed, with a summary at the end.
+//   unit → database (embedded PGlite, then a private PostgreSQL 15) → CalDAV (real Radicale)
+//   → edge cache (real nginx) → browser (Playwright, JavaScript on and off).
+// Any failing step makes the command fail; later steps still run so one report shows everything.
+import { spawnSync } from "node:child_process";
+
+const steps = [
+  ["unit", "npx", ["vitest", "run", "--project", "unit"]],
+  ["database: embedded + PostgreSQL 15", "npx", ["vitest", "run", "--project", "db-embedded", "--project", "db-postgres"]],
+  ["CalDAV against Radicale", "npx", ["vitest", "run", "--project", "caldav"]],
+  ["edge cache through nginx", "npx", ["vitest", "run", "--project", "edge"]],
+  ["browser (Playwright: js + no-js)", "npx", ["playwright", "test"]],
+];
+
+const only = process.argv.slice(2);
+const results = [];
+const started = Date.now();
+for (const [name, cmd, args] of steps) {
+  if (only.length && !only.some((o) => name.startsWith(o))) continue;
+  console.log(`\n━━━ ${name} ━━━ (${cmd} ${args.join(" ")})`);
+  const t = Date.now();
+  const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" } });
+  results.push({ name, ok: r.status === 0, seconds: ((Date.now() - t) / 1000).toFixed(1) });
+}
+
+console.log("\n━━━ summary ━━━");
+for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name}  (${r.seconds} s)`);
+console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);

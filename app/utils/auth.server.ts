@@ -89,7 +89,16 @@ function supabaseFor(request: Request, headers: Headers) {
       },
     },
     cookieOptions: { secure: env.NODE_ENV === "production", sameSite: "lax", httpOnly: true, path: "/" },
+    // Server-side auth only: no Realtime. Node 20 has no global WebSocket, and supabase-js would
+    // refuse to construct without one, so give it a transport that is never opened.
+    realtime: { transport: NoRealtime as unknown as NonNullable<NonNullable<Parameters<typeof createServerClient>[2]["realtime"]>["transport"]> },
   });
+}
+
+class NoRealtime {
+  constructor() {
+    throw new Error("Realtime is not used on the server");
+  }
 }
 
 export const supabaseAuth: Auth = {

@@ -105,7 +105,7 @@ test("connects a CalDAV account, lists only event calendars, keeps the selection
   }
 });
 
-test("wrong password, unreachable server and non-http address are refused and nothing is stored", async ({ page, baseURL }) => {
+test("wrong password, unreachable server and non-http address are refused and nothing is stored", async ({ page, baseURL }, info) => {
   await signUp(page);
   await page.goto("/settings/calendar");
   const form = caldavForm(page);
@@ -116,7 +116,10 @@ test("wrong password, unreachable server and non-http address are refused and no
   await expect(form.getByRole("alert")).toHaveText("The server refused this username and password.");
   await expect(page.getByText(NO_CALENDAR)).toBeVisible();
   await expect(page.getByTestId("account")).toHaveCount(0);
-  await expect(form.getByLabel("Password")).toHaveValue(/^(|wrong-secret-7391)$/);
+  // Without JavaScript the form comes back from the server: the password is not sent back.
+  if (info.project.use.javaScriptEnabled === false) await expect(form.getByLabel("Password")).toHaveValue("");
+  // The recorder did see the refusal (so "contains no password" below is about real bodies).
+  expect((await rec.texts()).some((t) => t.includes("The server refused this username and password."))).toBe(true);
   await expectNoSecret(page, await rec.texts(), [wrong]);
 
   const port = await closedPort();

@@ -105,7 +105,8 @@ async function clientPage(browser: Browser, baseURL: string | undefined, javaScr
 }
 
 async function tomorrowSlots(page: Page) {
-  const day = page.locator(`section#d-${tomorrow().toISODate()}`);
+  // Each day is a <section> labelled by its heading, whose id carries the ISO date.
+  const day = page.locator("section", { has: page.locator(`h2#d-${tomorrow().toISODate()}`) });
   await expect(day).toBeVisible();
   await expect(day.getByRole("heading", { level: 2 })).toHaveText(tomorrow().toFormat("cccc d LLLL"));
   const links = day.getByRole("link");

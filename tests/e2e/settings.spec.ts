@@ -1,0 +1,532 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import {
+  activeElementName,
+  DEMO,
+  expectNavigationKind,
+  isJs,
+  markDocument,
+  savedBanner,
+  signUp,
+  uniqueSlug,
+} from "./support";
+
+const STALE = "This section was changed elsewhere; here is the current version.";
+const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+// Every test works on its own brand-new account: no test sees another's saves.
+test.beforeEach(async ({ page }) => {
+  await signUp(page);
+});
+
+/** The error list conform ties to a field: shown right under it and named by aria-describedby. */
+async function expectFieldError(field: Locator, message: string | RegExp) {
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  const id = await field.getAttribute("id");
+  const error = field.page().locator(`[id="${id}-error"]`);
+  await expect(error).toContainText(message);
+  await expect(field).toHaveAttribute("aria-describedby", new RegExp(`(^| )${id}-error( |$)`));
+}
+
+async function expectNoFieldError(field: Locator) {
+  await expect(field).not.toHaveAttribute("aria-invalid", "true");
+  const id = await field.getAttribute("id");
+  await expect(field.page().locator(`[id="${id}-error"]`)).toHaveCount(0);
+}
+
+/** After a refused save: still on the form, nothing "Saved.", no navigation away. */
+async function expectRefused(page: Page, pathname: string) {
+  await expect(page).toHaveURL(new RegExp(`${pathname.replace(/\//g, "\\/")}$`));
+  await expect(savedBanner(page)).toHaveCount(0);
+}
+
+async function save(page: Page, button: string) {
+  await page.getByRole("button", { name: button }).click();
+}
+
+async function expectSaved(page: Page, pathname: string) {
+  await expect(page).toHaveURL(new RegExp(`${pathname.replace(/\//g, "\\/")}\\?saved=1$`));
+  await expect(savedBanner(page)).toBeVisible();
+}
+
+async function setDays(page: Page, days: string[]) {
+  for (const day of DAYS) await page.getByLabel(day, { exact: true }).setChecked(days.includes(day));
+}
+
+const hours = (page: Page) => ({
+  timezone: page.getByLabel("Time zone"),
+  start: page.getByLabel("Start", { exact: true }),
+  end: page.getByLabel("End", { exact: true }),
+  days: page.getByRole("group", { name: "Working days" }),
+});
+
+const wa = (page: Page) => ({
+  enabled: page.getByLabel("Clients book by WhatsApp message"),
+  phone: page.getByLabel("WhatsApp number"),
+  template: page.getByLabel("Message template"),
+  preview: page.getByTestId("message-preview"),
+  link: page.getByTestId("link-preview"),
+});
+
+const booking = (page: Page) => ({
+  slot: page.getByLabel("Appointment length (minutes)"),
+  buffer: page.getByLabel("Buffer between appointments (minutes)"),
+  notice: page.getByLabel("Minimum notice (hours)"),
+  horizon: page.getByLabel("Booking horizon (days)"),
+});
+
+const profile = (page: Page) => ({
+  slug: page.getByLabel("Public address"),
+  name: page.getByLabel("Name shown to clients (optional)"),
+  publish: page.getByLabel("Publish my booking page"),
+});
+
+async function expectDays(page: Page, days: string[]) {
+  for (const day of DAYS) {
+    const box = page.getByLabel(day, { exact: true });
+    if (days.includes(day)) await expect(box, day).toBeChecked();
+    else await expect(box, day).not.toBeChecked();
+  }
+}
+
+async function saveHours(page: Page, v: { timezone: string; days: string[]; start: string; end: string }) {
+  await page.goto("/settings/hours");
+  const f = hours(page);
+  await f.timezone.fill(v.timezone);
+  await setDays(page, v.days);
+  await f.start.fill(v.start);
+  await f.end.fill(v.end);
+  await save(page, "Save working hours");
+  await expectSaved(page, "/settings/hours");
+}
+
+async function saveWhatsapp(page: Page, phone: string, template?: string) {
+  await page.goto("/settings/whatsapp");
+  await wa(page).phone.fill(phone);
+  if (template !== undefined) await wa(page).template.fill(template);
+  await save(page, "Save WhatsApp settings");
+  await expectSaved(page, "/settings/whatsapp");
+}
+
+test.describe("each section saves and reloads", () => {
+  test("working hours", async ({ page }) => {
+    await page.goto("/settings/hours");
+    const f = hours(page);
+    // A new account shows defaults.
+    await expect(f.start).toHaveValue("09:00");
+    await expect(f.end).toHaveValue("17:00");
+    await markDocument(page);
+    await f.timezone.fill("Europe/Berlin");
+    await setDays(page, ["Monday", "Wednesday", "Friday"]);
+    await f.start.fill("08:30");
+    await f.end.fill("15:00");
+    await save(page, "Save working hours");
+    await expectSaved(page, "/settings/hours");
+    await expectNavigationKind(page);
+
+    await page.goto("/settings/hours");
+    await expect(savedBanner(page)).toHaveCount(0);
+    await expect(f.timezone).toHaveValue("Europe/Berlin");
+    await expectDays(page, ["Monday", "Wednesday", "Friday"]);
+    await expect(f.start).toHaveValue("08:30");
+    await expect(f.end).toHaveValue("15:00");
+  });
+
+  test("WhatsApp: the number is stored in international format, the template as edited", async ({ page }) => {
+    await page.goto("/settings/whatsapp");
+    const f = wa(page);
+    await expect(f.enabled).toBeChecked();
+    await expect(f.template).toHaveValue("Hi! Can I book {date} at {time}?");
+    await markDocument(page);
+    await f.phone.fill("+971 (50) 123-4567");
+    await f.template.fill("Hello! Is {time} on {date} still free?");
+    await save(page, "Save WhatsApp settings");
+    await expectSaved(page, "/settings/whatsapp");
+    await expectNavigationKind(page);
+
+    await page.goto("/settings/whatsapp");
+    await expect(f.phone).toHaveValue("+971501234567");
+    await expect(f.template).toHaveValue("Hello! Is {time} on {date} still free?");
+    await expect(f.enabled).toBeChecked();
+    await expect(f.preview).toHaveText(/^Hello! Is 10:00 on \w{3} \d{1,2} \w{3} still free\?$/);
+    await expect(f.link).toHaveText(/^https:\/\/wa\.me\/971501234567\?text=Hello!%20Is%2010%3A00%20on%20/);
+  });
+
+  test("booking rules", async ({ page }) => {
+    await page.goto("/settings/booking");
+    const f = booking(page);
+    await expect(f.slot).toHaveValue("60");
+    await markDocument(page);
+    await f.slot.fill("30");
+    await f.buffer.fill("10");
+    await f.notice.fill("4");
+    await f.horizon.fill("30");
+    await save(page, "Save booking rules");
+    await expectSaved(page, "/settings/booking");
+    await expectNavigationKind(page);
+
+    await page.goto("/settings/booking");
+    await expect(f.slot).toHaveValue("30");
+    await expect(f.buffer).toHaveValue("10");
+    await expect(f.notice).toHaveValue("4");
+    await expect(f.horizon).toHaveValue("30");
+  });
+
+  test("profile: public address and display name", async ({ page, baseURL }) => {
+    const slug = uniqueSlug("anna");
+    await page.goto("/settings");
+    const f = profile(page);
+    await expect(f.slug).toHaveValue("");
+    await markDocument(page);
+    // Typed with capitals and spaces around: stored normalised.
+    await f.slug.fill(`  ${slug.toUpperCase()} `);
+    await f.name.fill("Anna Yoga");
+    await save(page, "Save profile");
+    await expectSaved(page, "/settings");
+    await expectNavigationKind(page);
+
+    await page.goto("/settings");
+    await expect(f.slug).toHaveValue(slug);
+    await expect(f.name).toHaveValue("Anna Yoga");
+    await expect(f.publish).not.toBeChecked();
+    await expect(page.locator("#public-url")).toHaveText(`${baseURL}/c/${slug}`);
+    await expect(page.getByText("Not published yet")).toBeVisible();
+    // Saved but not published: the public page does not exist yet.
+    expect((await page.request.get(`/c/${slug}`)).status()).toBe(404);
+  });
+});
+
+test.describe("bad input is shown next to its field, kept, and not saved", () => {
+  test("working hours: unknown zone, no days, end before start", async ({ page }) => {
+    await page.goto("/settings/hours");
+    const f = hours(page);
+    await markDocument(page);
+    await f.timezone.fill("Mars/Olympus");
+    await setDays(page, []);
+    await f.start.fill("15:00");
+    await f.end.fill("08:30");
+    await save(page, "Save working hours");
+
+    await expectFieldError(f.timezone, "Choose a valid time zone");
+    const daysError = page.locator(`[id="${await f.days.getAttribute("aria-describedby")}"]`);
+    await expect(daysError).toHaveText("Pick at least one working day");
+    await expectFieldError(f.end, "End time must be after start time");
+    await expectNoFieldError(f.start);
+    await expectRefused(page, "/settings/hours");
+    // Typed values kept.
+    await expect(f.timezone).toHaveValue("Mars/Olympus");
+    await expectDays(page, []);
+    await expect(f.start).toHaveValue("15:00");
+    await expect(f.end).toHaveValue("08:30");
+    // The first invalid field has the focus (without JS the new page's autofocus puts it there).
+    expect(await activeElementName(page)).toBe("timezone");
+    await expectNavigationKind(page);
+
+    // Fix two of three: the focus goes to the one left.
+    await f.timezone.fill("Europe/Berlin");
+    await setDays(page, ["Tuesday"]);
+    await save(page, "Save working hours");
+    await expectFieldError(f.end, "End time must be after start time");
+    await expectNoFieldError(f.timezone);
+    await expect(page.getByText("Pick at least one working day")).toHaveCount(0);
+    await expect(f.timezone).toHaveValue("Europe/Berlin");
+    await expectDays(page, ["Tuesday"]);
+    expect(await activeElementName(page)).toBe("end");
+
+    // Nothing was saved.
+    await page.goto("/settings/hours");
+    await expect(f.timezone).not.toHaveValue("Europe/Berlin");
+    await expectDays(page, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]);
+    await expect(f.start).toHaveValue("09:00");
+    await expect(f.end).toHaveValue("17:00");
+  });
+
+  test("WhatsApp: bad number, unknown placeholder, too long a template", async ({ page }) => {
+    await saveWhatsapp(page, "+44 20 7946 0958", "Hi, {date} {time}?");
+    const f = wa(page);
+    await f.phone.fill("12345");
+    await f.template.fill("Hi {name}, is {date} at {time} ok?");
+    await save(page, "Save WhatsApp settings");
+    await expectFieldError(f.phone, "Enter the number in international format, e.g. +971 50 123 4567");
+    await expectFieldError(f.template, "Unknown placeholder {name}: use {date} and {time}");
+    await expectRefused(page, "/settings/whatsapp");
+    await expect(f.phone).toHaveValue("12345");
+    await expect(f.template).toHaveValue("Hi {name}, is {date} at {time} ok?");
+    expect(await activeElementName(page)).toBe("phoneE164");
+
+    // 301 characters. The textarea has no maxlength, so the server's rule is what refuses it
+    // (without JS nothing else could).
+    const long = `{date} {time} ${"x".repeat(301 - 14)}`;
+    expect(long).toHaveLength(301);
+    await f.phone.fill("+44 20 7946 0958");
+    await f.template.fill(long);
+    await expect(f.template).toHaveValue(long);
+    await save(page, "Save WhatsApp settings");
+    await expectFieldError(f.template, "Keep the message to at most 300 characters");
+    await expectNoFieldError(f.phone);
+    await expect(f.template).toHaveValue(long);
+    expect(await activeElementName(page)).toBe("messageTemplate");
+
+    await page.goto("/settings/whatsapp");
+    await expect(f.phone).toHaveValue("+442079460958");
+    await expect(f.template).toHaveValue("Hi, {date} {time}?");
+  });
+
+  for (const slot of ["5", "500"]) {
+    test(`booking rules: appointment length ${slot}`, async ({ page }) => {
+      await page.goto("/settings/booking");
+      const f = booking(page);
+      await f.slot.fill(slot);
+      await f.horizon.fill("45");
+      await save(page, "Save booking rules");
+      await expectFieldError(f.slot, "Slot length must be a whole number of minutes from 10 to 240");
+      await expectNoFieldError(f.horizon);
+      await expectRefused(page, "/settings/booking");
+      await expect(f.slot).toHaveValue(slot);
+      await expect(f.horizon).toHaveValue("45");
+      expect(await activeElementName(page)).toBe("slotMinutes");
+
+      await page.goto("/settings/booking");
+      await expect(f.slot).toHaveValue("60");
+      await expect(f.horizon).toHaveValue("14");
+    });
+  }
+
+  test("profile: reserved, malformed and taken addresses", async ({ page }) => {
+    const f = profile(page);
+    const cases: [string, string][] = [
+      ["admin", "This address is reserved"],
+      ["Bad Slug!", "Spaces aren't allowed: use hyphens instead"],
+      ["bad_slug!", "“_”, “!” are not allowed"],
+      [DEMO.slug, "This address is taken"],
+    ];
+    await page.goto("/settings");
+    for (const [slug, message] of cases) {
+      await f.slug.fill(slug);
+      await f.name.fill("Kept Name");
+      await save(page, "Save profile");
+      await expectFieldError(f.slug, message);
+      await expectRefused(page, "/settings");
+      await expect(f.slug).toHaveValue(slug);
+      await expect(f.name).toHaveValue("Kept Name");
+      if (!isJs()) expect(await activeElementName(page), slug).toBe("publicSlug");
+    }
+    await page.goto("/settings");
+    await expect(f.slug).toHaveValue("");
+    await expect(f.name).toHaveValue("");
+  });
+});
+
+test("publishing is refused with reasons, then allowed once hours, WhatsApp and address are set", async ({ page }) => {
+  const slug = uniqueSlug("pub");
+  const f = profile(page);
+  await page.goto("/settings");
+  const before = page.locator(".hint").filter({ hasText: "Before you can publish:" });
+  await expect(before).toContainText("Choose a public address");
+  await expect(before).toContainText("Set your working hours");
+  await expect(before).toContainText("Add your WhatsApp number");
+
+  await f.slug.fill(slug);
+  await f.publish.check();
+  await save(page, "Save profile");
+  await expectFieldError(f.publish, "Your page cannot be published yet:");
+  const reasons = page.locator(`[id="${await f.publish.getAttribute("id")}-error"]`);
+  await expect(reasons).toContainText("Set your working hours");
+  await expect(reasons).toContainText("Add your WhatsApp number");
+  await expect(reasons).not.toContainText("Choose a public address");
+  await expect(f.slug).toHaveValue(slug);
+  await expect(f.publish).toBeChecked();
+  await expectRefused(page, "/settings");
+  if (!isJs()) expect(await activeElementName(page)).toBe("isPublic");
+  await page.goto("/settings");
+  await expect(f.slug).toHaveValue("");
+  expect((await page.request.get(`/c/${slug}`)).status()).toBe(404);
+
+  await saveHours(page, { timezone: "Europe/Berlin", days: ["Monday", "Wednesday", "Friday"], start: "08:30", end: "15:00" });
+  await saveWhatsapp(page, "+971 50 123 4567");
+  await page.goto("/settings");
+  await expect(page.locator(".hint").filter({ hasText: "Before you can publish:" })).toContainText("Choose a public address");
+  await expect(page.locator(".hint").filter({ hasText: "Before you can publish:" })).not.toContainText("Set your working hours");
+  await f.slug.fill(slug);
+  await f.name.fill("Published Person");
+  await f.publish.check();
+  await save(page, "Save profile");
+  await expectSaved(page, "/settings");
+  await expect(f.publish).toBeChecked();
+  await expect(page.getByText(`Your page is live at /c/${slug}`)).toBeVisible();
+  await expect(page.getByText("Published: share this link with clients.")).toBeVisible();
+
+  const response = await page.goto(`/c/${slug}`);
+  expect(response!.status()).toBe(200);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Book Published Person");
+  await expect(page.getByText("Times are shown in")).toBeVisible();
+});
+
+test.describe("two tabs", () => {
+  test("a stale save of the same section is refused and shows the current version", async ({ page }) => {
+    const other = await page.context().newPage();
+    await page.goto("/settings/booking");
+    await other.goto("/settings/booking");
+
+    await booking(other).slot.fill("30");
+    await booking(other).horizon.fill("20");
+    await save(other, "Save booking rules");
+    await expectSaved(other, "/settings/booking");
+
+    const f = booking(page);
+    await f.slot.fill("90");
+    await save(page, "Save booking rules");
+    await expect(page.getByRole("alert")).toContainText(STALE);
+    await expect(page).toHaveURL(/\/settings\/booking$/);
+    await expect(f.slot).toHaveValue("30");
+    await expect(f.horizon).toHaveValue("20");
+
+    // Nothing of the stale save reached the database.
+    await other.goto("/settings/booking");
+    await expect(booking(other).slot).toHaveValue("30");
+
+    // The refreshed form is based on the current version: saving it again works.
+    await f.slot.fill("90");
+    await save(page, "Save booking rules");
+    await expectSaved(page, "/settings/booking");
+    await page.goto("/settings/booking");
+    await expect(f.slot).toHaveValue("90");
+    await expect(f.horizon).toHaveValue("20");
+    await other.close();
+  });
+
+  test("a stale profile save is refused too", async ({ page }) => {
+    const other = await page.context().newPage();
+    await page.goto("/settings");
+    await other.goto("/settings");
+    await profile(other).name.fill("From the other tab");
+    await save(other, "Save profile");
+    await expectSaved(other, "/settings");
+
+    await profile(page).name.fill("From this tab");
+    await save(page, "Save profile");
+    await expect(page.getByRole("alert")).toContainText(STALE);
+    await expect(profile(page).name).toHaveValue("From the other tab");
+    await other.close();
+  });
+
+  test("different sections saved from two tabs both persist", async ({ page }) => {
+    const other = await page.context().newPage();
+    await page.goto("/settings/hours");
+    await other.goto("/settings/booking");
+    const h = hours(page);
+    const b = booking(other);
+    await h.timezone.fill("Europe/Berlin");
+    await setDays(page, ["Monday", "Wednesday", "Friday"]);
+    await b.slot.fill("45");
+    await save(page, "Save working hours");
+    await expectSaved(page, "/settings/hours");
+    await save(other, "Save booking rules");
+    await expectSaved(other, "/settings/booking");
+
+    await page.goto("/settings/hours");
+    await expect(h.timezone).toHaveValue("Europe/Berlin");
+    await expectDays(page, ["Monday", "Wednesday", "Friday"]);
+    await page.goto("/settings/booking");
+    await expect(booking(page).slot).toHaveValue("45");
+    await other.close();
+  });
+});
+
+test.describe("with JavaScript", () => {
+  test.skip(() => !isJs(), "live behaviour needs JavaScript");
+
+  test("the WhatsApp preview follows the template as you type", async ({ page }) => {
+    await page.goto("/settings/whatsapp");
+    const f = wa(page);
+    await markDocument(page);
+    const initial = await f.preview.textContent();
+    expect(initial).toMatch(/^Hi! Can I book \w{3} \d{1,2} \w{3} at 10:00\?$/);
+    await f.template.fill("");
+    await f.template.pressSequentially("See you {date} at {time}");
+    await expect(f.preview).toHaveText(/^See you \w{3} \d{1,2} \w{3} at 10:00$/);
+    await f.template.press("!");
+    await expect(f.preview).toHaveText(/at 10:00!$/);
+    await f.phone.pressSequentially("+44 20 7946 0958");
+    await expect(f.link).toHaveText(/^https:\/\/wa\.me\/442079460958\?text=See%20you%20/);
+    await expectNavigationKind(page);
+  });
+
+  test("errors appear before submitting and go away once fixed", async ({ page }) => {
+    await page.goto("/settings/whatsapp");
+    const f = wa(page);
+    let posts = 0;
+    page.on("request", (r) => {
+      if (r.method() === "POST") posts += 1;
+    });
+    await f.phone.pressSequentially("12345");
+    await f.phone.blur();
+    await expectFieldError(f.phone, "Enter the number in international format");
+    // Fixed while typing: the message goes away without a submit.
+    await f.phone.fill("");
+    await f.phone.pressSequentially("+971501234567");
+    await expectNoFieldError(f.phone);
+
+    await f.template.fill("Hi {name}");
+    await f.template.blur();
+    await expectFieldError(f.template, "Unknown placeholder {name}: use {date} and {time}");
+    await f.template.pressSequentially(" and {nme}");
+    await expect(page.locator(`[id="${await f.template.getAttribute("id")}-error"]`)).toContainText("Unknown placeholder {nme}");
+    expect(posts).toBe(0);
+  });
+
+  test("the save button says it is saving while the request is on its way", async ({ page }) => {
+    await page.goto("/settings/booking");
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/settings\/booking\?.*_data=/, async (route) => {
+      if (route.request().method() === "POST") await held;
+      await route.continue();
+    });
+    await booking(page).slot.fill("20");
+    await save(page, "Save booking rules");
+    const button = page.getByRole("button", { name: "Saving…" });
+    await expect(button).toBeVisible();
+    await expect(button).toBeDisabled();
+    release();
+    await expectSaved(page, "/settings/booking");
+    await expect(page.getByRole("button", { name: "Save booking rules" })).toBeEnabled();
+  });
+});
+
+test.describe("README screenshots", () => {
+  test.skip(() => !isJs(), "one set is enough; taken with JavaScript");
+
+  test("settings-hours.png and settings-whatsapp.png", async ({ browser }, testInfo) => {
+    const dir = path.join(path.dirname(testInfo.config.configFile!), "docs", "screenshots");
+    fs.mkdirSync(dir, { recursive: true });
+    const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, viewport: { width: 1000, height: 900 } });
+    const page = await context.newPage();
+    // A fixed address shown in the top bar; the DB is fresh per run, but be tolerant if not.
+    const email = "screenshot@example.com";
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("screenshot-password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    if (!/\/settings$/.test(page.url())) {
+      await page.waitForLoadState();
+      if (await page.getByText("already exists").isVisible()) {
+        await page.goto("/login");
+        await page.getByLabel("Email").fill(email);
+        await page.getByLabel("Password").fill("screenshot-password");
+        await page.getByRole("button", { name: "Sign in" }).click();
+      }
+    }
+    await expect(page).toHaveURL(/\/settings$/);
+    await saveHours(page, { timezone: "Europe/Berlin", days: ["Monday", "Wednesday", "Friday"], start: "08:30", end: "15:00" });
+    await page.goto("/settings/hours");
+    await page.screenshot({ path: path.join(dir, "settings-hours.png"), fullPage: true });
+    await saveWhatsapp(page, "+971 50 123 4567", "Hi Anna! Can I book {date} at {time}?");
+    await page.goto("/settings/whatsapp");
+    await expect(wa(page).preview).toContainText("Hi Anna! Can I book");
+    await page.screenshot({ path: path.join(dir, "settings-whatsapp.png"), fullPage: true });
+    await context.close();
+    for (const name of ["settings-hours.png", "settings-whatsapp.png"]) expect(fs.statSync(path.join(dir, name)).size).toBeGreaterThan(5000);
+  });
+});

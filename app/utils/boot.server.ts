@@ -17,7 +17,8 @@ export async function boot(log: (line: string) => void = (l) => console.log(l)) 
   if (applied.length === 0) log("[migrate] database is up to date");
 
   const isNewDatabase = applied.some((f) => f === firstMigrationFile(env.appRoot));
-  const seedDemo = env.DEMO_SEED ? env.DEMO_SEED === "true" : env.mode === "embedded";
+  // A demo account with a published password has no place in production unless asked for.
+  const seedDemo = env.DEMO_SEED ? env.DEMO_SEED === "true" : env.mode === "embedded" && env.NODE_ENV !== "production";
   if (isNewDatabase && seedDemo) {
     await db.exec(fs.readFileSync(migrationPaths(env.appRoot).seedFile, "utf8"));
     log(
@@ -27,8 +28,10 @@ export async function boot(log: (line: string) => void = (l) => console.log(l)) 
   // Fail at start-up, not at the first calendar connection, when keys are missing in production.
   const { getKeyring } = await import("./keyring.server");
   getKeyring();
-  const { getSessionSecrets } = await import("./session-secret.server");
-  getSessionSecrets();
+  if (env.mode !== "supabase") {
+    const { getSessionSecrets } = await import("./session-secret.server");
+    getSessionSecrets();
+  }
   log(`[boot] ready in ${Date.now() - started} ms`);
   return { env, db };
 }

@@ -20,10 +20,8 @@ export async function fetchProviderBusy(db: Database, provider: PublishedProvide
 
   const perCalendar = await Promise.all(
     selected.map(async (calendarUrl) => {
-      // Prefer the account on the calendar's host; iCloud calendars live on pNN-caldav hosts, so
-      // fall back to the others in turn.
-      const host = new URL(calendarUrl).host;
-      const ordered = [...accounts].sort((a, b) => Number(new URL(b.creds.serverUrl).host === host) - Number(new URL(a.creds.serverUrl).host === host));
+      const ordered = accountsFor(calendarUrl, accounts);
+      if (ordered.length === 0) throw new Error("No connected calendar account serves this calendar");
       let lastError: unknown;
       for (const account of ordered) {
         try {
@@ -44,4 +42,34 @@ export async function fetchProviderBusy(db: Database, provider: PublishedProvide
     }),
   );
   return perCalendar.flat();
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+function isICloudHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, "");
+  return name === "icloud.com" || name.endsWith(".icloud.com");
+}
+
+/**
+ * The accounts whose password may be sent to this calendar's host: the account on the same host
+ * first; an iCloud calendar (pNN-caldav.icloud.com) only to accounts whose server is on icloud.com;
+ * any other host only to the generic CalDAV account (whose server listed it). Never an Apple
+ * password to a non-Apple host, whatever URL a (possibly hostile) CalDAV server put in its listing.
+ */
+function accountsFor<A extends { integration_type: string; creds: { serverUrl: string } }>(calendarUrl: string, accounts: A[]): A[] {
+  const host = hostOf(calendarUrl);
+  if (!host) return [];
+  const sameHost = accounts.filter((a) => hostOf(a.creds.serverUrl) === host);
+  const rest = accounts.filter((a) => !sameHost.includes(a));
+  const related = isICloudHost(host)
+    ? rest.filter((a) => isICloudHost(hostOf(a.creds.serverUrl) ?? ""))
+    : rest.filter((a) => a.integration_type !== "icloud" && !isICloudHost(hostOf(a.creds.serverUrl) ?? ""));
+  return [...sameHost, ...related];
 }

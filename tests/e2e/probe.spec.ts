@@ -1,22 +1,16 @@
 import { test, expect } from "@playwright/test";
 import { signUp } from "./support";
 test("probe", async ({ page }) => {
-  page.on("console", (m) => console.log("CONSOLE", m.type(), m.text().slice(0, 300)));
+  test.skip(test.info().project.name !== "js");
+  page.on("console", (m) => console.log("CONSOLE", m.type(), m.text().slice(0, 500)));
   page.on("pageerror", (e) => console.log("PAGEERROR", e.message.slice(0, 300)));
   await signUp(page);
-  await page.goto("/settings/hours");
-  await page.waitForTimeout(1000);
-  const other = await page.context().newPage();
-  await page.goto("/settings/booking");
-  await other.goto("/settings/booking");
-  await other.getByLabel("Appointment length (minutes)").fill("30");
-  await other.getByRole("button", { name: "Save booking rules" }).click();
-  await expect(other).toHaveURL(/saved=1/);
-  await page.getByLabel("Appointment length (minutes)").fill("90");
-  const resp = page.waitForResponse((r) => r.request().method() === "POST");
-  await page.getByRole("button", { name: "Save booking rules" }).click();
-  const r = await resp;
-  console.log("status", r.status(), r.url(), (await r.text()).slice(0, 600));
-  await page.waitForTimeout(1500);
-  console.log(await page.locator("main").innerHTML());
+  for (let i = 0; i < 3; i++) {
+    await page.goto("/settings/hours");
+    await page.getByLabel("Time zone").fill("Mars/Olympus"); if (i == 1) await page.getByLabel("Time zone").press("Escape"); if (i == 2) await page.getByLabel("Time zone").blur();
+    for (const d of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]) {
+      await page.getByLabel(d, { exact: true }).setChecked(false).catch((e) => console.log("FAIL", d, e.message.split("\n")[0]));
+    }
+    console.log("checked:", await page.locator("input[name=days]:checked").count(), "tz:", await page.getByLabel("Time zone").inputValue());
+  }
 });

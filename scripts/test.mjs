@@ -3,6 +3,28 @@
 //   → edge cache (real nginx) → browser (Playwright, JavaScript on and off).
 // Any failing step makes the command fail; later steps still run so one report shows everything.
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+// The suite uses real servers from Debian: install the missing ones (as root), or say what to install.
+const packages = [
+  ["chromium", ["/usr/bin/chromium"]],
+  ["radicale", ["/usr/bin/radicale"]],
+  ["nginx-light", ["/usr/sbin/nginx"]],
+  ["postgresql-15", ["/usr/lib/postgresql/15/bin/postgres"]],
+];
+const missing = packages.filter(([, paths]) => !paths.some((p) => fs.existsSync(p))).map(([name]) => name);
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing Debian packages for the tests: ${missing.join(" ")}\nInstall them: sudo apt-get install -y ${missing.join(" ")}`);
+    process.exit(1);
+  }
+  console.log(`[test] installing Debian packages: ${missing.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update", "-q"], ["install", "-y", "-q", "--no-install-recommends", ...missing]]) {
+    const r = spawnSync("apt-get", args, { stdio: "inherit", env });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
 
 const steps = [
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],

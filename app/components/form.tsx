@@ -1,5 +1,5 @@
 import type { FieldMetadata } from "@conform-to/react";
-import { useNavigation } from "@remix-run/react";
+import { useActionData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 /** The error list under a field; its id is what aria-describedby points at. */
@@ -16,11 +16,18 @@ export function FieldErrors({ field }: { field: Pick<FieldMetadata<unknown>, "er
   );
 }
 
+/**
+ * Form-level errors. Also shows the route's `stale` action message (see staleReply): conform
+ * forgets errors when it resets a form to the reloaded version, which is exactly that case.
+ */
 export function FormErrors({ id, errors }: { id: string; errors?: string[] }) {
-  if (!errors?.length) return null;
+  const actionData = useActionData<{ stale?: unknown } | undefined>();
+  const stale = typeof actionData?.stale === "string" ? [actionData.stale] : [];
+  const all = [...new Set([...(errors ?? []), ...stale])];
+  if (!all.length) return null;
   return (
     <div id={id} className="banner err" role="alert">
-      {errors.map((e) => (
+      {all.map((e) => (
         <p key={e} style={{ margin: 0 }}>
           {e}
         </p>

@@ -8,7 +8,7 @@ import { privateHeaders } from "~/lib/http";
 import { profileSchema, publishProblems } from "~/lib/settings-schemas";
 import { profileVersion, saveProfile } from "~/models/providers.server";
 import { requireProviderContext } from "~/utils/provider-context.server";
-import { STALE_MESSAGE } from "~/utils/section-action.server";
+import { staleReply } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
 
@@ -40,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") return json(submission.reply(), { status: 400, headers: ctx.headers });
   const result = await ctx.run((tx) => saveProfile(tx, ctx.user.id, submission.value));
   if (!result.ok) {
-    if (result.reason === "stale") return json(submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }), { status: 409, headers: ctx.headers });
+    if (result.reason === "stale") return json(staleReply(), { status: 409, headers: ctx.headers });
     if (result.reason === "slug-taken") return json(submission.reply({ fieldErrors: { publicSlug: ["This address is taken. Try another one."] } }), { status: 400, headers: ctx.headers });
     return json(
       submission.reply({ fieldErrors: { isPublic: ["Your page cannot be published yet:", ...result.problems] } }),

@@ -1,5 +1,7 @@
 import { createKeyring, loadOrCreateLocalKey, parseKeyringEnv } from "./crypto.server";
-import { getEnv } from "./env.server";
+import { getEnv, type Env } from "./env.server";
+
+let cachedFor: Env | undefined;
 
 type Keyring = ReturnType<typeof createKeyring>;
 let keyring: Keyring | undefined;
@@ -9,8 +11,10 @@ let keyring: Keyring | undefined;
  * otherwise (a shared database, or production) refuse to run rather than store secrets weakly.
  */
 export function getKeyring(): Keyring {
-  if (keyring) return keyring;
   const env = getEnv();
+  // Cached per environment object, so a changed environment (tests) is read again.
+  if (keyring && cachedFor === env) return keyring;
+  cachedFor = env;
   if (env.ENCRYPTION_KEY) {
     keyring = createKeyring(parseKeyringEnv(env.ENCRYPTION_KEY));
   } else if (env.mode === "embedded" && env.NODE_ENV !== "production") {

@@ -7,6 +7,16 @@ import { requireProviderContext } from "./provider-context.server";
 export const STALE_MESSAGE = "This section was changed elsewhere; here is the current version.";
 
 /**
+ * The reply to a save based on an older version. `initialValue: null` makes conform show the
+ * current (reloaded) values instead of the submitted ones. conform's `reply({ resetForm: true })`
+ * would drop the message altogether, and with JavaScript conform also drops errors when it resets
+ * the form (its id carries the version), so the message is repeated as `stale` for <FormErrors>.
+ */
+export function staleReply() {
+  return { status: "error" as const, initialValue: null, error: { "": [STALE_MESSAGE] }, stale: STALE_MESSAGE };
+}
+
+/**
  * The action every settings section shares: validate with the section's zod schema, write only
  * that key, then Post/Redirect/Get with a "saved" flag. Bad input gets 400 with every error and
  * every typed value; a stale form gets 409 and the current version.
@@ -24,7 +34,7 @@ export async function saveSectionAction<S extends z.ZodType<Record<string, unkno
   const { version, ...value } = submission.value as Record<string, unknown> & { version?: string };
   const result = await ctx.run((tx) => saveSection(tx, ctx.user.id, key, value as never, version));
   if (!result.ok) {
-    return json(submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }), { status: 409, headers: ctx.headers });
+    return json(staleReply(), { status: 409, headers: ctx.headers });
   }
   afterSave?.(ctx.user.id);
   throw redirect(`${path}?saved=1`, { headers: ctx.headers });

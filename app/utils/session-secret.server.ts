@@ -1,14 +1,18 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { getEnv } from "./env.server";
+import { getEnv, type Env } from "./env.server";
+
+let cachedFor: Env | undefined;
 
 let secrets: string[] | undefined;
 
 /** SESSION_SECRET (comma-separated for rotation, newest first) or, locally, one generated into DATA_DIR. */
 export function getSessionSecrets(): string[] {
-  if (secrets) return secrets;
   const env = getEnv();
+  // Cached per environment object, so a changed environment (tests) is read again.
+  if (secrets && cachedFor === env) return secrets;
+  cachedFor = env;
   if (env.SESSION_SECRET) {
     secrets = env.SESSION_SECRET.split(",").map((s) => s.trim()).filter(Boolean);
   } else if (env.mode === "embedded" && env.NODE_ENV !== "production") {

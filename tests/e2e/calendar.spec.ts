@@ -26,13 +26,13 @@ const calendars: Record<string, Record<string, string>> = {};
 
 test.beforeAll(async () => {
   radicale = await startRadicale({ users: USERS });
-  const make = async (user: string, slug: string, displayName: string, components = ["VEVENT"]) => {
+  const make = async (user: string, slug: string, displayName: string, components = ["VEVENT"], color = "#3366CCFF") => {
     const password = USERS.find((u) => u.name === user)!.password;
-    (calendars[user] ??= {})[displayName] = await radicale.createCalendar(user, password, slug, { displayName, components, color: "#3366CCFF" });
+    (calendars[user] ??= {})[displayName] = await radicale.createCalendar(user, password, slug, { displayName, components, color });
   };
-  await make("alice", "work", "Work");
-  await make("alice", "gym", "Gym");
-  await make("alice", "family", "Family");
+  await make("alice", "work", "Work", ["VEVENT"], "#1BADF8FF");
+  await make("alice", "gym", "Gym", ["VEVENT"], "#63DA38FF");
+  await make("alice", "family", "Family", ["VEVENT"], "#FF2968FF");
   await make("alice", "tasks", "Tasks", ["VTODO"]);
   await make("carol", "work", "Work");
   await make("carol", "old", "Old");

@@ -35,9 +35,12 @@ async function expectNoFieldError(field: Locator) {
   await expect(field.page().locator(`[id="${id}-error"]`)).toHaveCount(0);
 }
 
-/** After a refused save: still on the form, nothing "Saved.", no navigation away. */
+/**
+ * After a refused save: still on the form (the query may say ?index or keep an earlier ?saved=1:
+ * Remix posts to the current URL), and no "Saved." banner.
+ */
 async function expectRefused(page: Page, pathname: string) {
-  await expect(page).toHaveURL(new RegExp(`${pathname.replace(/\//g, "\\/")}$`));
+  await expect.poll(() => new URL(page.url()).pathname).toBe(pathname);
   await expect(savedBanner(page)).toHaveCount(0);
 }
 
@@ -203,6 +206,10 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
     const f = hours(page);
     await markDocument(page);
     await f.timezone.fill("Mars/Olympus");
+    // With JS the zone is checked on blur: the message pushes the checkboxes down, so leave the
+    // field first (a click that blurs it would land on the moving row).
+    await f.timezone.blur();
+    if (isJs()) await expectFieldError(f.timezone, "Choose a valid time zone");
     await setDays(page, []);
     await f.start.fill("15:00");
     await f.end.fill("08:30");
@@ -398,7 +405,11 @@ test.describe("two tabs", () => {
 
   test("a stale profile save is refused too", async ({ page }) => {
     const other = await page.context().newPage();
+    const slug = uniqueSlug("stale");
     await page.goto("/settings");
+    await profile(page).slug.fill(slug);
+    await save(page, "Save profile");
+    await expectSaved(page, "/settings");
     await other.goto("/settings");
     await profile(other).name.fill("From the other tab");
     await save(other, "Save profile");
@@ -407,6 +418,9 @@ test.describe("two tabs", () => {
     await profile(page).name.fill("From this tab");
     await save(page, "Save profile");
     await expect(page.getByRole("alert")).toContainText(STALE);
+    await expect(profile(page).name).toHaveValue("From the other tab");
+    await expect(profile(page).slug).toHaveValue(slug);
+    await page.goto("/settings");
     await expect(profile(page).name).toHaveValue("From the other tab");
     await other.close();
   });

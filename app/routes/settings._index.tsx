@@ -68,7 +68,7 @@ export default function ProfileSettings() {
   return (
     <section className="card" aria-labelledby="profile-heading">
       <h1 id="profile-heading">Profile and publishing</h1>
-      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={data.values.version} />

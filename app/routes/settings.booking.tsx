@@ -61,7 +61,7 @@ export default function BookingSettings() {
   return (
     <section className="card" aria-labelledby="booking-heading">
       <h1 id="booking-heading">Booking rules</h1>
-      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />

@@ -56,7 +56,7 @@ export default function HoursSettings() {
   return (
     <section className="card" aria-labelledby="hours-heading">
       <h1 id="hours-heading">Working hours</h1>
-      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />

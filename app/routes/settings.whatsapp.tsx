@@ -60,7 +60,7 @@ export default function WhatsAppSettings() {
   return (
     <section className="card" aria-labelledby="wa-heading">
       <h1 id="wa-heading">WhatsApp</h1>
-      <SavedBanner show={searchParams.has("saved") && !lastResult} />
+      <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />

@@ -9,7 +9,7 @@ type Entry = { busy: BusyInterval[]; fetchedAt: number; window: { start: number;
  * availability cannot be shown. One fetch in flight per provider however many visitors arrive.
  */
 const entries = new Map<string, Entry>();
-const inflight = new Map<string, Promise<Entry>>();
+const inflight = new Map<string, { promise: Promise<Entry>; key: string; window: { start: number; end: number } }>();
 let generation = new Map<string, number>();
 
 export class BusyUnavailableError extends Error {
@@ -46,7 +46,8 @@ export async function getBusyCached(
 
 function fetchOnce(ownerUserId: string, key: string, window: { start: number; end: number }, fetch: (w: { start: number; end: number }) => Promise<BusyInterval[]>) {
   const running = inflight.get(ownerUserId);
-  if (running) return running;
+  // Share a running fetch only if it is for the same selection and covers this window.
+  if (running && running.key === key && running.window.start <= window.start && running.window.end >= window.end) return running.promise;
   // Fetch a day more than asked, so the moving window stays covered for the whole TTL.
   const wide = { start: window.start, end: window.end + 86_400_000 };
   const gen = generation.get(ownerUserId) ?? 0;
@@ -57,8 +58,10 @@ function fetchOnce(ownerUserId: string, key: string, window: { start: number; en
       if ((generation.get(ownerUserId) ?? 0) === gen) entries.set(ownerUserId, e);
       return e;
     })
-    .finally(() => inflight.delete(ownerUserId));
-  inflight.set(ownerUserId, p);
+    .finally(() => {
+      if (inflight.get(ownerUserId)?.promise === p) inflight.delete(ownerUserId);
+    });
+  inflight.set(ownerUserId, { promise: p, key, window: wide });
   return p;
 }
 

@@ -63,6 +63,7 @@ export async function loadTest(url: string, opts: { durationS: number; connectio
     timeout: 30,
     headers: { "accept-encoding": "gzip" },
   });
+  if (result.requests.total === 0) throw new Error(`load test of ${url}: no request completed within ${opts.durationS} s`);
   const failures = result.errors + result.timeouts + result.non2xx;
   if (failures > 0) {
     throw new Error(`load test of ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`);

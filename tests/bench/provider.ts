@@ -146,7 +146,7 @@ export async function createProviderThroughForms(appUrl: string, radicale: Radic
 
   const profile = await versionOf(client, "/settings");
   await expectRedirect(
-    await client.post("/settings", { version: profile.version, publicSlug: p.slug, displayName: p.displayName, isPublic: "on" }),
+    await client.post("/settings?index", { version: profile.version, publicSlug: p.slug, displayName: p.displayName, isPublic: "on" }),
     "publish the page",
   );
   return client;

@@ -63,14 +63,37 @@ async function pageVsStatic(app: AppServer, slug: string, label: string): Promis
     const check = await rawGet(`${app.url}/${name}`, { "Accept-Encoding": "identity" });
     if (check.status !== 200 || check.body.length !== identity.body.length) throw new Error(`static copy not served as written (HTTP ${check.status}, ${check.body.length} bytes)`);
     const opts = { durationS: DURATION, connections: CONNECTIONS };
+    await warmUp(pageUrl);
     const page = await loadTest(pageUrl, opts);
     process.stdout.write(`[bench]    ${label}: page ${page.requestsPerSec.toFixed(0)} req/s, p99 ${page.p99Ms} ms\n`);
+    await settle(app);
+    await warmUp(`${app.url}/${name}`);
     const staticResult = await loadTest(`${app.url}/${name}`, opts);
+    await settle(app);
     process.stdout.write(`[bench]    ${label}: static ${staticResult.requestsPerSec.toFixed(0)} req/s, p99 ${staticResult.p99Ms} ms\n`);
     return { label, page, file: staticResult, bytes: identity.body.length };
   } finally {
     fs.rmSync(file, { force: true });
     staticFiles.delete(file);
+  }
+}
+
+/** A few sequential requests so the JIT has seen the code path before it is measured. */
+async function warmUp(url: string) {
+  await ttfbSamples(url, 30);
+}
+
+/**
+ * autocannon stops sending at the deadline, but the server still works off what it accepted.
+ * Wait until a tiny static file is answered promptly again before the next measurement starts.
+ */
+async function settle(app: AppServer) {
+  const deadline = Date.now() + 30_000;
+  let quick = 0;
+  while (quick < 3 && Date.now() < deadline) {
+    const r = await rawGet(`${app.url}/favicon.svg`);
+    quick = r.totalMs < 50 ? quick + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

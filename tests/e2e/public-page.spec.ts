@@ -122,6 +122,10 @@ test("shows exactly tomorrow's free slots as WhatsApp links", async ({ page, bro
   const js = info.project.use.javaScriptEnabled !== false;
 
   const client = await clientPage(browser, baseURL, js);
+  const scripts: string[] = [];
+  client.on("request", (r) => {
+    if (r.resourceType() === "script") scripts.push(r.url());
+  });
   const res = await client.goto(`/c/${slug}`);
   expect(res?.status()).toBe(200);
   await expect(client.getByRole("heading", { level: 1 })).toHaveText(`Book ${slug}`);
@@ -136,6 +140,7 @@ test("shows exactly tomorrow's free slots as WhatsApp links", async ({ page, bro
   const html = await client.content();
   expect(html).not.toMatch(/<script/i);
   expect(await res!.text()).not.toMatch(/<script/i);
+  expect(scripts, "the public page loads no JavaScript").toEqual([]);
 
   if (js) await client.screenshot({ path: "docs/screenshots/public-page.png", fullPage: true });
   await client.context().close();

@@ -1,6 +1,6 @@
 /**
  * Starts the built app (`node server.mjs`, as `npm start` does) as a child process on a free
- * loopback port with a fresh embedded database, waits for /healthz, and stops it again.
+ * loopback port with a fresh embedded database (demo provider seeded), waits for /healthz, and stops it again.
  *
  * Used by the edge-cache test and the benchmarks. Every child is also killed when this process
  * exits, so a failing test or an interrupted benchmark leaves nothing running.
@@ -35,6 +35,8 @@ export type AppServerOptions = {
   startTimeoutMs?: number;
   /** Print the server's output to this process's stderr as it arrives. */
   echo?: boolean;
+  /** Extra node flags before server.mjs, e.g. ["--cpu-prof"]. */
+  nodeArgs?: string[];
 };
 
 export const TEST_SESSION_SECRET = "edge-bench-session-secret-0123456789abcdef0123";
@@ -80,21 +82,23 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
   const inherited = { ...process.env };
   // Always the embedded database; never a developer's Postgres/Supabase, never vitest's NODE_ENV.
   for (const key of ["DATABASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "NODE_ENV", "PORT", "HOST", "DATA_DIR", "APP_ROOT"]) delete inherited[key];
-  const env: Record<string, string> = {
-    ...(inherited as Record<string, string>),
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
     SESSION_SECRET: TEST_SESSION_SECRET,
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    // Production mode skips the demo provider unless asked; tests and benchmarks rely on it.
+    DEMO_SEED: "true",
   };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
 
-  const child = spawn(process.execPath, ["server.mjs"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "server.mjs"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let out = "";
   const collect = (chunk: Buffer) => {

@@ -5,6 +5,12 @@ import compression from "compression";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 
+// React and Remix run their production builds unless told otherwise (as remix-serve does). The
+// app's own production rules (required secrets, Secure cookies, no demo data) follow the NODE_ENV
+// the operator set, kept in APP_ENV: `npm start` on a laptop stays a local run.
+process.env.APP_ENV ??= process.env.NODE_ENV ?? "development";
+process.env.NODE_ENV ??= "production";
+
 const root = path.dirname(fileURLToPath(import.meta.url));
 const build = await import(pathToFileURL(path.join(root, "build", "index.js")).href);
 const { boot, originCheck } = build.entry.module;
@@ -20,6 +26,20 @@ const trustProxy = process.env.TRUST_PROXY === "true";
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", trustProxy);
+// A strong ETag names one representation: when compression (registered next, so it runs first)
+// gzips the body, the tag gets the encoding appended. entry.server matches either form.
+app.use((_req, res, next) => {
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    const encoding = res.getHeader("Content-Encoding");
+    const etag = res.getHeader("ETag");
+    if (encoding && typeof etag === "string" && etag.endsWith('"') && !etag.startsWith("W/")) {
+      res.setHeader("ETag", `${etag.slice(0, -1)}-${encoding}"`);
+    }
+    return writeHead.apply(this, args);
+  };
+  next();
+});
 app.use(compression());
 
 // Fingerprinted assets never change; everything else in public/ is cached briefly.

@@ -21,11 +21,18 @@ export default function handleRequest(
 ) {
   // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
   const etag = responseHeaders.get("ETag");
-  if (etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD") && etagMatches(request.headers.get("If-None-Match"), etag)) {
+  const matched = etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD") ? etagMatch(request.headers.get("If-None-Match"), etag) : null;
+  if (matched) {
+    // Answer with the tag of the representation the client holds (gzip or not).
+    if (matched !== "*") responseHeaders.set("ETag", matched);
     return new Response(null, { status: 304, headers: responseHeaders });
   }
-  // Bots and no-JS clients get the whole document at once; browsers get it streamed.
-  const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  // Bots, and pages that ship no JavaScript (nothing could use a streamed shell), get the whole
+  // document at once: fewer, larger writes through compression.
+  const staticPage = remixContext.staticHandlerContext.matches.some(
+    (m) => (remixContext.routeModules[m.route.id]?.handle as { hydrate?: boolean } | undefined)?.hydrate === false,
+  );
+  const waitForAll = staticPage || isbot(request.headers.get("user-agent") ?? "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
@@ -62,10 +69,13 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   console.error(`[error] ${request.method} ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : error);
 }
 
-function etagMatches(header: string | null, etag: string) {
-  if (!header) return false;
-  return header.split(",").some((candidate) => {
-    const t = candidate.trim();
-    return t === "*" || t === etag || t === `W/${etag}`;
-  });
+function etagMatch(header: string | null, etag: string): string | null {
+  if (!header) return null;
+  for (const raw of header.split(",")) {
+    const candidate = raw.trim();
+    if (candidate === "*") return candidate;
+    // server.mjs appends the content coding ("…-gzip") to the tag of a compressed body.
+    if (candidate.replace(/^W\//, "").replace(/-(gzip|br|deflate)"$/, '"') === etag) return candidate.replace(/^W\//, "");
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 /**
  * Building the prefilled WhatsApp message and link. Pure: runs in the browser too.
  */
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 
 export type SlotText = { date: string; time: string };
 
@@ -33,8 +33,12 @@ export function waLink(phoneE164: string, text?: string): string {
  * Throws on an unknown zone rather than sending "Invalid DateTime" or a time in the wrong zone.
  */
 export function formatSlotForMessage(startMs: number, zone: string): SlotText {
-  if (!IANAZone.isValidZone(zone)) throw new RangeError(`formatSlotForMessage: unknown time zone ${JSON.stringify(zone)}`);
+  // luxon marks a DateTime in an unknown zone invalid; checking that (not IANAZone.isValidZone,
+  // which builds a new Intl formatter per call) keeps this cheap on the public page's hot path.
   const dt = DateTime.fromMillis(startMs, { zone, locale: "en-GB" });
-  if (!dt.isValid) throw new RangeError(`formatSlotForMessage: invalid instant ${String(startMs)}`);
+  if (!dt.isValid) {
+    if (dt.invalidReason === "unsupported zone") throw new RangeError(`formatSlotForMessage: unknown time zone ${JSON.stringify(zone)}`);
+    throw new RangeError(`formatSlotForMessage: invalid instant ${String(startMs)}`);
+  }
   return { date: dt.toFormat("ccc d LLL"), time: dt.toFormat("HH:mm") };
 }

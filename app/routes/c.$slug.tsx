@@ -1,14 +1,14 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { getEnv } from "~/utils/env.server";
-import { buildPublicPage } from "~/utils/public-page.server";
+import { getPublicPage } from "~/utils/public-page.server";
 
 // Plain HTML: links and no forms, so no JavaScript is shipped to clients' phones.
 export const handle = { hydrate: false };
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
-  const page = /^[a-z0-9-]{1,64}$/.test(slug) ? await buildPublicPage(slug) : null;
+  const page = /^[a-z0-9-]{1,64}$/.test(slug) ? await getPublicPage(slug) : null;
   // Unknown and unpublished slugs get the same answer.
   if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": "public, max-age=0, s-maxage=10" } });
   const env = getEnv();

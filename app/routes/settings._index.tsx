@@ -8,6 +8,7 @@ import { privateHeaders } from "~/lib/http";
 import { profileSchema, publishProblems } from "~/lib/settings-schemas";
 import { profileVersion, saveProfile } from "~/models/providers.server";
 import { requireProviderContext } from "~/utils/provider-context.server";
+import { invalidateProviderCaches } from "~/utils/public-page.server";
 import { staleReply } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
@@ -47,6 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400, headers: ctx.headers },
     );
   }
+  invalidateProviderCaches(ctx.user.id);
   throw redirect("/settings?saved=1", { headers: ctx.headers });
 }
 

@@ -6,7 +6,6 @@ import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } f
 import { privateHeaders } from "~/lib/http";
 import { BOOKING_LIMITS, bookingSchema, sectionVersion } from "~/lib/settings-schemas";
 import { getOrCreateProvider, rawSection } from "~/models/providers.server";
-import { invalidateBusyCache } from "~/utils/busy-cache.server";
 import { requireProviderContext } from "~/utils/provider-context.server";
 import { saveSectionAction } from "~/utils/section-action.server";
 
@@ -33,8 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export function action({ request }: ActionFunctionArgs) {
-  // The booking window changes what range of busy times is needed.
-  return saveSectionAction(request, "booking", bookingSchema, "/settings/booking", invalidateBusyCache);
+  return saveSectionAction(request, "booking", bookingSchema, "/settings/booking");
 }
 
 const FIELDS = [

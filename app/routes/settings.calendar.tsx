@@ -7,7 +7,7 @@ import { connectCalendarSchema } from "~/lib/calendar-schemas";
 import { privateHeaders } from "~/lib/http";
 import { calendarSelectionSchema, sectionVersion } from "~/lib/settings-schemas";
 import { getOrCreateProvider, rawSection, saveSection } from "~/models/providers.server";
-import { invalidateBusyCache } from "~/utils/busy-cache.server";
+import { invalidateProviderCaches } from "~/utils/public-page.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/utils/calendar-accounts.server";
 import { requireProviderContext } from "~/utils/provider-context.server";
 import { STALE_MESSAGE } from "~/utils/section-action.server";
@@ -58,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!result.ok) {
       return json<ActionData>({ intent: `connect-${submission.value.type}`, result: reply({ formErrors: [result.message] }) }, { status: 400, headers: ctx.headers });
     }
-    invalidateBusyCache(ctx.user.id);
+    invalidateProviderCaches(ctx.user.id);
     throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
   }
 
@@ -86,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs) {
       saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: submission.value.selectedCalendarIds }, submission.value.version),
     );
     if (!saved.ok) return json<ActionData>({ intent: "select", result: submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }) }, { status: 409, headers: ctx.headers });
-    invalidateBusyCache(ctx.user.id);
+    invalidateProviderCaches(ctx.user.id);
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
 
@@ -97,7 +97,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const account = accounts.find((a) => a.integration.id === id);
     if (account) {
       await disconnectAccount(ctx.user.id, id, p.settings.calendar.selectedCalendarIds, account.calendars?.map((c) => c.url) ?? null);
-      invalidateBusyCache(ctx.user.id);
+      invalidateProviderCaches(ctx.user.id);
     }
     throw redirect("/settings/calendar?disconnected=1", { headers: ctx.headers });
   }

@@ -32,9 +32,10 @@ let cached: Env | undefined;
 
 export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (cached && source === process.env) return cached;
-  const parsed = schema.safeParse(
-    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== "")),
-  );
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  // server.mjs keeps the operator's NODE_ENV in APP_ENV before defaulting NODE_ENV for React.
+  if (source.APP_ENV) raw.NODE_ENV = source.APP_ENV;
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

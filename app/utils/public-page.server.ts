@@ -4,8 +4,9 @@ import { availabilityWindow, computeAvailability } from "~/lib/availability";
 import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
 import { findPublishedProvider } from "~/models/public-page.server";
 import { fetchProviderBusy } from "./busy.server";
-import { BusyUnavailableError, getBusyCached } from "./busy-cache.server";
+import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "./busy-cache.server";
 import { getDb } from "./database.server";
+import { getEnv } from "./env.server";
 
 /** Exactly what the public page renders: public fields only, strings ready to print. */
 export type PublicPage = {
@@ -20,7 +21,30 @@ export type PublicPage = {
   etag: string;
 };
 
-export async function buildPublicPage(slug: string, now = Date.now()): Promise<PublicPage | null> {
+/**
+ * The computed page per slug for a few seconds (never longer than the busy-time TTL), so a burst
+ * of visitors costs one computation; a provider's own save clears it at once.
+ */
+const pageCache = new Map<string, { page: PublicPage; at: number; owner: string }>();
+
+/** After any save by this provider: the next visitor (of this process) sees the change. */
+export function invalidateProviderCaches(ownerUserId: string) {
+  invalidateBusyCache(ownerUserId);
+  for (const [slug, entry] of pageCache) if (entry.owner === ownerUserId) pageCache.delete(slug);
+}
+
+export async function getPublicPage(slug: string): Promise<PublicPage | null> {
+  const now = Date.now();
+  const ttl = Math.min(5_000, getEnv().BUSY_CACHE_TTL_SECONDS * 1000);
+  const hit = pageCache.get(slug);
+  if (hit && now - hit.at < ttl) return hit.page;
+  const built = await buildPublicPage(slug, now);
+  if (built && ttl > 0 && built.page.state === "ok") pageCache.set(slug, { page: built.page, at: now, owner: built.owner });
+  else pageCache.delete(slug);
+  return built?.page ?? null;
+}
+
+export async function buildPublicPage(slug: string, now = Date.now()): Promise<{ page: PublicPage; owner: string } | null> {
   const db = await getDb();
   const provider = await findPublishedProvider(db, slug);
   // Published but incomplete (settings damaged by hand since): treat as not published.
@@ -66,5 +90,5 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<P
   };
   // A strong validator of exactly what is rendered: same data, same bytes.
   const etag = `"${crypto.createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 27)}"`;
-  return { ...page, etag };
+  return { page: { ...page, etag }, owner: provider.ownerUserId };
 }

@@ -3,6 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import type { z } from "zod";
 import { saveSection, type SectionKey } from "~/models/providers.server";
 import { requireProviderContext } from "./provider-context.server";
+import { invalidateProviderCaches } from "./public-page.server";
 
 export const STALE_MESSAGE = "This section was changed elsewhere; here is the current version.";
 
@@ -26,7 +27,6 @@ export async function saveSectionAction<S extends z.ZodType<Record<string, unkno
   key: SectionKey,
   schema: S,
   path: string,
-  afterSave?: (userId: string) => void,
 ) {
   const ctx = await requireProviderContext(request);
   const submission = parseWithZod(await request.formData(), { schema });
@@ -36,6 +36,6 @@ export async function saveSectionAction<S extends z.ZodType<Record<string, unkno
   if (!result.ok) {
     return json(staleReply(), { status: 409, headers: ctx.headers });
   }
-  afterSave?.(ctx.user.id);
+  invalidateProviderCaches(ctx.user.id);
   throw redirect(`${path}?saved=1`, { headers: ctx.headers });
 }

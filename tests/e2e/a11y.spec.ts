@@ -1,0 +1,103 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { DEMO, isJs, signIn, signUp } from "./support";
+
+/**
+ * axe runs inside the page, which a JavaScript-disabled page cannot do (its evaluate never
+ * settles). Without JS, the document as the browser shows it is copied into a JS-enabled page at
+ * the same URL, minus its scripts, so axe checks exactly the no-JS markup (styles included).
+ */
+async function analyze(page: Page) {
+  if (isJs()) return checked(page);
+  const url = page.url();
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "").replace(/<link[^>]+rel="modulepreload"[^>]*>/gi, "");
+  const context = await page.context().browser()!.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() });
+  try {
+    const copy = await context.newPage();
+    await copy.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+    await copy.goto(url);
+    return await checked(copy);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Contrast findings mean nothing on an unstyled page: make sure app.css is applied first. */
+async function checked(page: Page) {
+  await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), "app.css applied").toBe("rgb(246, 247, 248)");
+  return new AxeBuilder({ page }).analyze();
+}
+
+/** Runs axe on the page as it is now; fails on "serious" or "critical" findings and prints them. */
+async function expectNoSeriousViolations(page: Page, label: string) {
+  const results = await analyze(page);
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (serious.length > 0) {
+    const text = serious
+      .map((v) => `[${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n")}`)
+      .join("\n");
+    console.log(`axe on ${label} (${test.info().project.name}):\n${text}`);
+  }
+  expect(serious.map((v) => `${v.id} (${v.nodes.length})`), label).toEqual([]);
+  // Guard against analysing an empty or error page.
+  expect(results.passes.length, label).toBeGreaterThan(5);
+}
+
+test.describe("public pages", () => {
+  for (const path of ["/", "/login", "/signup", `/c/${DEMO.slug}`]) {
+    test(path, async ({ page }) => {
+      const response = await page.goto(path);
+      expect(response!.status()).toBe(200);
+      await expectNoSeriousViolations(page, path);
+    });
+  }
+
+  test("/login and /signup showing errors", async ({ page }) => {
+    await signIn(page, DEMO.email, "wrong-password");
+    await expect(page.getByRole("alert")).toBeVisible();
+    await expectNoSeriousViolations(page, "/login with an error");
+    await page.goto("/signup");
+    await page.getByLabel("Email").fill("not-an-email");
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByText("Use at least 8 characters")).toBeVisible();
+    await expectNoSeriousViolations(page, "/signup with errors");
+  });
+});
+
+test.describe("settings", () => {
+  test.beforeEach(async ({ page }) => {
+    await signUp(page);
+  });
+
+  for (const path of ["/settings", "/settings/hours", "/settings/whatsapp", "/settings/booking", "/settings/calendar"]) {
+    test(path, async ({ page }) => {
+      const response = await page.goto(path);
+      expect(response!.status()).toBe(200);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      await expectNoSeriousViolations(page, path);
+    });
+  }
+
+  test("forms showing errors and the Saved banner", async ({ page }) => {
+    await page.goto("/settings/hours");
+    await page.getByLabel("Time zone").fill("Mars/Olympus");
+    await page.getByLabel("Time zone").blur();
+    await page.getByRole("button", { name: "Save working hours" }).click();
+    await expect(page.getByText("Choose a valid time zone")).toBeVisible();
+    await expectNoSeriousViolations(page, "/settings/hours with errors");
+
+    await page.goto("/settings/booking");
+    await page.getByRole("button", { name: "Save booking rules" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+    await expectNoSeriousViolations(page, "/settings/booking saved");
+
+    await page.goto("/settings");
+    await page.getByLabel("Publish my booking page").check();
+    await page.getByLabel("Public address").fill("admin");
+    await page.getByLabel("Public address").blur();
+    await page.getByRole("button", { name: "Save profile" }).click();
+    await expect(page.getByText("This address is reserved")).toBeVisible();
+    await expectNoSeriousViolations(page, "/settings with errors");
+  });
+});

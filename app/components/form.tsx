@@ -20,9 +20,9 @@ export function FieldErrors({ field }: { field: Pick<FieldMetadata<unknown>, "er
  * Form-level errors. Also shows the route's `stale` action message (see staleReply): conform
  * forgets errors when it resets a form to the reloaded version, which is exactly that case.
  */
-export function FormErrors({ id, errors }: { id: string; errors?: string[] }) {
+export function FormErrors({ id, errors, showStale = true }: { id: string; errors?: string[]; showStale?: boolean }) {
   const actionData = useActionData<{ stale?: unknown } | undefined>();
-  const stale = typeof actionData?.stale === "string" ? [actionData.stale] : [];
+  const stale = showStale && typeof actionData?.stale === "string" ? [actionData.stale] : [];
   const all = [...new Set([...(errors ?? []), ...stale])];
   if (!all.length) return null;
   return (

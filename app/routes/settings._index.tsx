@@ -57,6 +57,8 @@ export default function ProfileSettings() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: `profile-${data.values.version}`,
     lastResult,
     defaultValue: data.values,
@@ -81,6 +83,8 @@ export default function ProfileSettings() {
         </p>
         <input
           {...getInputProps(fields.publicSlug, { type: "text", ariaDescribedBy: "slug-hint" })}
+          minLength={3}
+          maxLength={40}
           autoCapitalize="none"
           autoCorrect="off"
           spellCheck={false}
@@ -89,7 +93,7 @@ export default function ProfileSettings() {
         <FieldErrors field={fields.publicSlug} />
 
         <label htmlFor={fields.displayName.id}>Name shown to clients (optional)</label>
-        <input {...getInputProps(fields.displayName, { type: "text" })} autoComplete="organization" autoFocus={focus === "displayName"} />
+        <input {...getInputProps(fields.displayName, { type: "text" })} maxLength={80} autoComplete="organization" autoFocus={focus === "displayName"} />
         <FieldErrors field={fields.displayName} />
 
         <label className="check" htmlFor={fields.isPublic.id}>

@@ -47,6 +47,8 @@ export default function BookingSettings() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: `booking-${values.version}`,
     lastResult,
     defaultValue: values,
@@ -75,6 +77,10 @@ export default function BookingSettings() {
               <input
                 {...getInputProps(field, { type: "number", ariaDescribedBy: `${f.name}-hint` })}
                 inputMode="numeric"
+                // Native limits work before hydration and without JavaScript; zod repeats them.
+                min={limits.min}
+                max={limits.max}
+                step={1}
                 autoFocus={focus === f.name}
               />
               <FieldErrors field={field} />

@@ -10,7 +10,7 @@ import { getOrCreateProvider, rawSection, saveSection } from "~/models/providers
 import { invalidateProviderCaches } from "~/utils/public-page.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/utils/calendar-accounts.server";
 import { requireProviderContext } from "~/utils/provider-context.server";
-import { STALE_MESSAGE } from "~/utils/section-action.server";
+import { STALE_MESSAGE, staleReply } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
 
@@ -43,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { intent: string; result: SubmissionResult<string[]> };
+type ActionData = { intent: string; result: SubmissionResult<string[]>; stale?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireProviderContext(request);
@@ -85,7 +85,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const saved = await ctx.run((tx) =>
       saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: submission.value.selectedCalendarIds }, submission.value.version),
     );
-    if (!saved.ok) return json<ActionData>({ intent: "select", result: submission.reply({ formErrors: [STALE_MESSAGE], resetForm: true }) }, { status: 409, headers: ctx.headers });
+    if (!saved.ok) return json<ActionData>({ intent: "select", result: staleReply(), stale: STALE_MESSAGE }, { status: 409, headers: ctx.headers });
     invalidateProviderCaches(ctx.user.id);
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
@@ -162,6 +162,8 @@ type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: `calendar-select-${data.version}`,
     lastResult,
     defaultValue: { selectedCalendarIds: data.selected },
@@ -203,6 +205,8 @@ function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: Su
 
 function ICloudForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: "connect-icloud",
     lastResult,
     shouldValidate: "onBlur",
@@ -217,7 +221,7 @@ function ICloudForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="connect" />
         <input type="hidden" name="type" value="icloud" />
-        <FormErrors id={form.errorId} errors={form.errors} />
+        <FormErrors id={form.errorId} errors={form.errors} showStale={false} />
         <p className="hint" id="asp-help">
           Use an <strong>app-specific password</strong>, not your Apple ID password: Apple refuses the normal one. Create it at{" "}
           <a href="https://appleid.apple.com/account/manage" target="_blank" rel="noreferrer">
@@ -249,6 +253,8 @@ function ICloudForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
 
 function CalDavForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: "connect-caldav",
     lastResult,
     shouldValidate: "onBlur",
@@ -263,7 +269,7 @@ function CalDavForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
       <Form method="post" {...getFormProps(form)}>
         <input type="hidden" name="intent" value="connect" />
         <input type="hidden" name="type" value="caldav" />
-        <FormErrors id={form.errorId} errors={form.errors} />
+        <FormErrors id={form.errorId} errors={form.errors} showStale={false} />
         <label htmlFor={fields.serverUrl.id}>Server address</label>
         <input {...getInputProps(fields.serverUrl, { type: "url" })} placeholder="https://caldav.example.com" autoComplete="url" />
         <FieldErrors field={fields.serverUrl} />

@@ -43,6 +43,8 @@ export default function HoursSettings() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: `hours-${values.version}`,
     lastResult,
     defaultValue: values,

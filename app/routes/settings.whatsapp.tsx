@@ -44,6 +44,8 @@ export default function WhatsAppSettings() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: `whatsapp-${values.version}`,
     lastResult,
     defaultValue: values,
@@ -87,6 +89,7 @@ export default function WhatsAppSettings() {
         </p>
         <textarea
           {...getTextareaProps(fields.messageTemplate, { ariaDescribedBy: "template-hint" })}
+          maxLength={TEMPLATE_MAX_LENGTH}
           autoFocus={focus === "messageTemplate"}
         />
         <FieldErrors field={fields.messageTemplate} />

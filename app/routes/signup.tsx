@@ -32,6 +32,8 @@ export default function SignUp() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useForm({
+    // Native constraints apply until hydration; then conform validates with the same zod schema.
+    defaultNoValidate: false,
     id: "signup",
     lastResult,
     constraint: getZodConstraint(signUpSchema),
@@ -61,6 +63,7 @@ export default function SignUp() {
         <input
           {...getInputProps(fields.password, { type: "password", ariaDescribedBy: "password-hint" })}
           autoComplete="new-password"
+          minLength={PASSWORD_MIN}
           autoFocus={focus === "password"}
         />
         <FieldErrors field={fields.password} />

@@ -8,16 +8,19 @@ import {
   isJs,
   markDocument,
   savedBanner,
-  signUp,
+  signUpQuickly,
   uniqueSlug,
+  skipNativeValidation,
 } from "./support";
 
 const STALE = "This section was changed elsewhere; here is the current version.";
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-// Every test works on its own brand-new account: no test sees another's saves.
-test.beforeEach(async ({ page }) => {
-  await signUp(page);
+// Every test works on its own brand-new account: no test sees another's saves. (The sign-up
+// page itself is covered in auth.spec.ts; the screenshots use their own fixed account.)
+test.beforeEach(async ({ page }, testInfo) => {
+  if (testInfo.titlePath.includes("README screenshots")) return;
+  await signUpQuickly(page);
 });
 
 /** The error list conform ties to a field: shown right under it and named by aria-describedby. */
@@ -50,6 +53,8 @@ async function expectRefused(page: Page, pathname: string) {
  * causes the blur lands where the button was and is lost (see the report on layout shift).
  */
 async function save(page: Page, button: string) {
+  // The server's rules are under test here; native constraints have their own test below.
+  await skipNativeValidation(page);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.getByRole("button", { name: button }).click();
 }
@@ -271,6 +276,7 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
     // 301 characters. The textarea has no maxlength, so the server's rule is what refuses it
     // (without JS nothing else could).
     const long = `{date} {time} ${"x".repeat(301 - 14)}`;
+    await skipNativeValidation(page);
     expect(long).toHaveLength(301);
     await f.phone.fill("+44 20 7946 0958");
     await f.template.fill(long);
@@ -549,4 +555,24 @@ test.describe("README screenshots", () => {
     await context.close();
     for (const name of ["settings-hours.png", "settings-whatsapp.png"]) expect(fs.statSync(path.join(dir, name)).size).toBeGreaterThan(5000);
   });
+});
+
+test("native constraints refuse out-of-range input before any request, also without JavaScript", async ({ page }) => {
+  await signUpQuickly(page);
+  await page.goto("/settings/booking");
+  const slot = page.getByLabel("Appointment length (minutes)");
+  await slot.fill("500");
+  await page.getByRole("button", { name: "Save booking rules" }).click();
+  if (isJs()) {
+    // After hydration conform validates instead of the browser, with the server's message.
+    await expect(page.getByText("Slot length must be a whole number of minutes from 10 to 240")).toBeVisible();
+  } else {
+    await expect(page.locator("input:invalid")).toHaveCount(1);
+    expect(await slot.evaluate((el: HTMLInputElement) => el.validity.rangeOverflow)).toBe(true);
+  }
+  await expect(page).toHaveURL(/\/settings\/booking$/);
+  await page.goto("/settings/booking");
+  await expect(slot).toHaveValue("60");
+  await page.goto("/settings/whatsapp");
+  expect(await page.getByLabel("Message template").getAttribute("maxlength")).toBe("300");
 });

@@ -38,6 +38,18 @@ export async function signUp(page: Page, email = uniqueEmail(), password = PASSW
   return { email, password };
 }
 
+/**
+ * The same sign-up as a plain form POST from the page's own context (its cookie jar gets the
+ * session): for specs that need a fresh account but do not test the sign-up page itself.
+ */
+export async function signUpQuickly(page: Page, email = uniqueEmail(), password = PASSWORD): Promise<{ email: string; password: string }> {
+  const response = await page.request.post("/signup", { form: { email, password, redirectTo: "/settings" }, maxRedirects: 0 });
+  expect(response.status(), await response.text()).toBe(302);
+  expect(response.headers()["location"]).toBe("/settings");
+  expect((await page.context().cookies()).some((c) => c.name === "__session")).toBe(true);
+  return { email, password };
+}
+
 export async function signIn(page: Page, email: string, password: string, path = "/login"): Promise<void> {
   await page.goto(path);
   await fillSignIn(page, email, password);
@@ -73,4 +85,16 @@ export function activeElementName(page: Page): Promise<string | null> {
 /** The "Saved." banner that Post/Redirect/Get shows. */
 export function savedBanner(page: Page) {
   return page.getByRole("status").filter({ hasText: /^Saved\.$/ });
+}
+
+/**
+ * Native HTML constraints (required, min/max, minlength, maxlength) stop bad input before any
+ * request, with or without JavaScript. To test what the server does with input a browser would
+ * refuse (as a script or an old browser could send), turn that check off for the page's forms.
+ */
+export async function skipNativeValidation(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const form of Array.from(document.forms)) form.noValidate = true;
+    for (const el of Array.from(document.querySelectorAll("[maxlength]"))) el.removeAttribute("maxlength");
+  });
 }

@@ -62,8 +62,17 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
   return {
     url,
     async stop() {
-      child.kill("SIGINT");
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      // Signal the postmaster itself: runuser does not pass every signal on. SIGQUIT is the
+      // immediate shutdown, fine for a throwaway cluster.
+      const pidFile = path.join(data, "postmaster.pid");
+      const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
+      if (Number.isInteger(pid)) {
+        try { process.kill(pid, "SIGQUIT"); } catch { /* already gone */ }
+      }
+      child.kill("SIGTERM");
+      const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

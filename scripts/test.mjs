@@ -27,6 +27,9 @@ if (missing.length > 0) {
 }
 
 const steps = [
+  ["typecheck", "npx", ["tsc"]],
+  // Built once here: suites that start the app in parallel must not each rebuild it.
+  ["build", "npx", ["remix", "build"]],
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],
   ["database: embedded + PostgreSQL 15", "npx", ["vitest", "run", "--project", "db-embedded", "--project", "db-postgres"]],
   ["CalDAV against Radicale", "npx", ["vitest", "run", "--project", "caldav"]],
@@ -38,7 +41,7 @@ const only = process.argv.slice(2);
 const results = [];
 const started = Date.now();
 for (const [name, cmd, args] of steps) {
-  if (only.length && !only.some((o) => name.startsWith(o))) continue;
+  if (only.length && name !== "build" && !only.some((o) => name.startsWith(o))) continue;
   console.log(`\n━━━ ${name} ━━━ (${cmd} ${args.join(" ")})`);
   const t = Date.now();
   const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "1" } });

@@ -6,6 +6,7 @@
 import { DateTime } from "luxon";
 import { expectRedirect, formClient, hiddenVersion, decodeHtml, type FormClient } from "../support/app-server";
 import type { RadicaleServer } from "../support/radicale";
+import { VTZ_BERLIN } from "../support/ical-fixtures";
 
 export const BENCH_ZONE = "Europe/Berlin";
 export const BENCH_PROVIDER = {
@@ -17,25 +18,6 @@ export const BENCH_PROVIDER = {
   radicalePassword: "alice-pass-1",
 };
 
-const VTZ_BERLIN = [
-  "BEGIN:VTIMEZONE",
-  "TZID:Europe/Berlin",
-  "BEGIN:DAYLIGHT",
-  "TZOFFSETFROM:+0100",
-  "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-  "DTSTART:19810329T020000",
-  "TZNAME:CEST",
-  "TZOFFSETTO:+0200",
-  "END:DAYLIGHT",
-  "BEGIN:STANDARD",
-  "TZOFFSETFROM:+0200",
-  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-  "DTSTART:19961027T030000",
-  "TZNAME:CET",
-  "TZOFFSETTO:+0100",
-  "END:STANDARD",
-  "END:VTIMEZONE",
-];
 
 const ics = (...parts: string[][]) => ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//slotline//bench//EN", ...parts.flat(), "END:VCALENDAR", ""].join("\r\n");
 const vevent = (uid: string, ...lines: string[]) => ["BEGIN:VEVENT", `UID:${uid}`, "DTSTAMP:20260101T000000Z", ...lines, "END:VEVENT"];

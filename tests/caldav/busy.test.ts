@@ -8,31 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRadicale, type RadicaleServer } from "../support/radicale";
 import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
 import { fetchCalendarIcs, type CalDavCredentials } from "~/utils/caldav.server";
+import { VTZ_BERLIN } from "../support/ical-fixtures";
 
 const ALICE_PW = "alice-pass-1";
 const ZONE = "Europe/Berlin";
 // Monday 2026-12-07 00:00 to Monday 2026-12-14 00:00 in Berlin (UTC+1 all week).
 const RANGE = { start: new Date("2026-12-06T23:00:00Z"), end: new Date("2026-12-13T23:00:00Z") };
 
-const VTZ_BERLIN = [
-  "BEGIN:VTIMEZONE",
-  "TZID:Europe/Berlin",
-  "BEGIN:DAYLIGHT",
-  "TZOFFSETFROM:+0100",
-  "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-  "DTSTART:19810329T020000",
-  "TZNAME:CEST",
-  "TZOFFSETTO:+0200",
-  "END:DAYLIGHT",
-  "BEGIN:STANDARD",
-  "TZOFFSETFROM:+0200",
-  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-  "DTSTART:19961027T030000",
-  "TZNAME:CET",
-  "TZOFFSETTO:+0100",
-  "END:STANDARD",
-  "END:VTIMEZONE",
-];
 
 const VTZ_CUSTOM = [
   "BEGIN:VTIMEZONE",

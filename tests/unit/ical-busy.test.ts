@@ -2,6 +2,7 @@ import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
 import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
 import { listWindowsZones, windowsZoneToIana } from "~/lib/windows-zones";
+import { VTZ_BERLIN as VTZ_BERLIN_LINES } from "../support/ical-fixtures";
 
 // The week of Monday 2026-12-07 in Berlin (CET, UTC+1, no DST change inside).
 const BERLIN = "Europe/Berlin";
@@ -25,25 +26,8 @@ function busyWithWarnings(texts: string[], opts: Opts = {}): { busy: BusyInterva
   return { busy: busy(texts, { ...opts, onWarning: (m) => warnings.push(m) }), warnings };
 }
 
-const VTZ_BERLIN = [
-  "BEGIN:VTIMEZONE",
-  "TZID:Europe/Berlin",
-  "BEGIN:DAYLIGHT",
-  "TZOFFSETFROM:+0100",
-  "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-  "DTSTART:19810329T020000",
-  "TZNAME:CEST",
-  "TZOFFSETTO:+0200",
-  "END:DAYLIGHT",
-  "BEGIN:STANDARD",
-  "TZOFFSETFROM:+0200",
-  "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-  "DTSTART:19961027T030000",
-  "TZNAME:CET",
-  "TZOFFSETTO:+0100",
-  "END:STANDARD",
-  "END:VTIMEZONE",
-].join("\r\n");
+const VTZ_BERLIN = VTZ_BERLIN_LINES.join("
+");
 
 // Outlook-style custom zone: fixed +03:00, a name no library knows.
 const VTZ_CUSTOM = [

@@ -26,8 +26,7 @@ function busyWithWarnings(texts: string[], opts: Opts = {}): { busy: BusyInterva
   return { busy: busy(texts, { ...opts, onWarning: (m) => warnings.push(m) }), warnings };
 }
 
-const VTZ_BERLIN = VTZ_BERLIN_LINES.join("
-");
+const VTZ_BERLIN = VTZ_BERLIN_LINES.join("\r\n");
 
 // Outlook-style custom zone: fixed +03:00, a name no library knows.
 const VTZ_CUSTOM = [

@@ -8,6 +8,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const type = url.searchParams.get("type") ?? "email";
   if (!tokenHash) throw redirect("/login");
   const result = await getAuth().confirm(request, tokenHash, type);
-  if (!result.ok) throw redirect(`/login?${new URLSearchParams({ error: result.error })}`, { headers: result.headers });
+  if (!result.ok) throw redirect("/login?error=link", { headers: result.headers });
   throw redirect(safeRedirect(url.searchParams.get("next")), { headers: result.headers });
 }

@@ -44,6 +44,12 @@ export default function Login() {
   return (
     <main className="narrow">
       <h1>Sign in</h1>
+      {searchParams.get("error") === "link" && !lastResult ? (
+        // Set by /auth/confirm; a code, not a text, so a crafted link cannot put words on this page.
+        <p className="banner err" role="alert">
+          This email link is invalid or has expired. Sign in, or sign up again to get a new one.
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)} aria-describedby={form.errors ? form.errorId : undefined}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/settings"} />

@@ -20,7 +20,11 @@ export default function handleRequest(
   _loadContext: AppLoadContext,
 ) {
   // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
-  const etag = responseHeaders.get("ETag");
+  // The page's tag covers its data; the build version covers the markup and asset URLs around it,
+  // so a deploy never answers 304 with HTML pointing at assets that are gone.
+  const dataTag = responseHeaders.get("ETag");
+  const etag = dataTag ? `${dataTag.slice(0, -1)}.${remixContext.manifest.version}"` : null;
+  if (etag) responseHeaders.set("ETag", etag);
   const matched = etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD") ? etagMatch(request.headers.get("If-None-Match"), etag) : null;
   if (matched) {
     // Answer with the tag of the representation the client holds (gzip or not).

@@ -12,7 +12,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   // Unknown and unpublished slugs get the same answer.
   if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": "public, max-age=0, s-maxage=10" } });
   const env = getEnv();
-  // When the calendar cannot be read, keep edge copies short so recovery shows quickly.
+  // When the calendar cannot be read right now (stale copy or nothing), edge copies stay short so
+  // recovery shows quickly and a stale copy is not spread further.
   const cacheControl =
     page.state === "ok"
       ? `public, max-age=${env.PUBLIC_PAGE_MAX_AGE}, s-maxage=${env.PUBLIC_PAGE_S_MAXAGE}, stale-while-revalidate=${env.PUBLIC_PAGE_S_MAXAGE * 5}`
@@ -41,6 +42,11 @@ export default function PublicBookingPage() {
     <main>
       <h1>Book {page.name}</h1>
       <p className="meta">Times are shown in {page.zoneLabel}.</p>
+      {page.state === "stale" ? (
+        <p className="banner warn" role="status">
+          The calendar could not be checked just now; these times were correct a little while ago. Please confirm in the chat.
+        </p>
+      ) : null}
       {page.state === "unavailable" ? (
         <div className="banner warn" role="status">
           <p>Availability cannot be shown right now. Please try again in a few minutes.</p>

@@ -102,7 +102,7 @@ export async function action({ request }: ActionFunctionArgs) {
     throw redirect("/settings/calendar?disconnected=1", { headers: ctx.headers });
   }
 
-  throw new Response("Unknown action", { status: 400 });
+  throw new Response("Unknown action", { status: 400, headers: ctx.headers });
 }
 
 export default function CalendarSettings() {

@@ -121,7 +121,8 @@ export const supabaseAuth: Auth = {
   },
   async signUp(request, email, password) {
     const headers = new Headers();
-    const origin = new URL(request.url).origin;
+    // The confirmation link must point at our site, never at whatever Host a request claimed.
+    const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
     const { data, error } = await supabaseFor(request, headers).auth.signUp({
       email,
       password,

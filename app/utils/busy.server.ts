@@ -58,18 +58,14 @@ function isICloudHost(host: string): boolean {
 }
 
 /**
- * The accounts whose password may be sent to this calendar's host: the account on the same host
- * first; an iCloud calendar (pNN-caldav.icloud.com) only to accounts whose server is on icloud.com;
- * any other host only to the generic CalDAV account (whose server listed it). Never an Apple
- * password to a non-Apple host, whatever URL a (possibly hostile) CalDAV server put in its listing.
+ * The accounts whose password may be sent to this calendar's host: an iCloud calendar
+ * (pNN-caldav.icloud.com) only to accounts on icloud.com; any other calendar only to the account
+ * on that very host. Never a password to a host its own server did not name, whatever URL a
+ * (possibly hostile or since replaced) CalDAV server put in a listing.
  */
 function accountsFor<A extends { integration_type: string; creds: { serverUrl: string } }>(calendarUrl: string, accounts: A[]): A[] {
   const host = hostOf(calendarUrl);
   if (!host) return [];
-  const sameHost = accounts.filter((a) => hostOf(a.creds.serverUrl) === host);
-  const rest = accounts.filter((a) => !sameHost.includes(a));
-  const related = isICloudHost(host)
-    ? rest.filter((a) => isICloudHost(hostOf(a.creds.serverUrl) ?? ""))
-    : rest.filter((a) => a.integration_type !== "icloud" && !isICloudHost(hostOf(a.creds.serverUrl) ?? ""));
-  return [...sameHost, ...related];
+  if (isICloudHost(host)) return accounts.filter((a) => isICloudHost(hostOf(a.creds.serverUrl) ?? ""));
+  return accounts.filter((a) => hostOf(a.creds.serverUrl) === host);
 }

@@ -55,16 +55,19 @@ export async function openPostgres(url: string, poolMax = 10): Promise<Database>
     ...wrap(pool),
     async transaction(fn) {
       const client = await pool.connect();
+      let broken = false;
       try {
         await client.query("begin");
         const result = await fn(wrap(client));
         await client.query("commit");
         return result;
       } catch (err) {
-        await client.query("rollback").catch(() => {});
+        // A connection that could not roll back may still carry this user's role and claims:
+        // destroy it rather than hand it to the next request.
+        broken = await client.query("rollback").then(() => false, () => true);
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -13,7 +13,8 @@ export type PublicPage = {
   name: string;
   zone: string;
   zoneLabel: string;
-  state: "ok" | "unavailable";
+  /** ok: fresh busy times; stale: the calendar could not be read just now, last good copy shown. */
+  state: "ok" | "stale" | "unavailable";
   bookable: boolean;
   chatHref: string | null;
   horizonDays: number;
@@ -26,10 +27,13 @@ export type PublicPage = {
  * of visitors costs one computation; a provider's own save clears it at once.
  */
 const pageCache = new Map<string, { page: PublicPage; at: number; owner: string }>();
+// Bumped by every save: a page whose build started before the save is not cached after it.
+const generations = new Map<string, number>();
 
 /** After any save by this provider: the next visitor (of this process) sees the change. */
 export function invalidateProviderCaches(ownerUserId: string) {
   invalidateBusyCache(ownerUserId);
+  generations.set(ownerUserId, (generations.get(ownerUserId) ?? 0) + 1);
   for (const [slug, entry] of pageCache) if (entry.owner === ownerUserId) pageCache.delete(slug);
 }
 
@@ -38,8 +42,10 @@ export async function getPublicPage(slug: string): Promise<PublicPage | null> {
   const ttl = Math.min(5_000, getEnv().BUSY_CACHE_TTL_SECONDS * 1000);
   const hit = pageCache.get(slug);
   if (hit && now - hit.at < ttl) return hit.page;
+  const before = new Map(generations);
   const built = await buildPublicPage(slug, now);
-  if (built && ttl > 0 && built.page.state === "ok") pageCache.set(slug, { page: built.page, at: now, owner: built.owner });
+  const unchanged = built ? (before.get(built.owner) ?? 0) === (generations.get(built.owner) ?? 0) : false;
+  if (built && ttl > 0 && built.page.state === "ok" && unchanged) pageCache.set(slug, { page: built.page, at: now, owner: built.owner });
   else pageCache.delete(slug);
   return built?.page ?? null;
 }
@@ -59,7 +65,8 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
   try {
     const window = availabilityWindow({ workingHours, rules, now });
     const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
-    const { busy } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
+    const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
+    if (stale) state = "stale";
     days = computeAvailability({ workingHours, rules, busy, now }).map((day) => ({
       date: day.date,
       label: DateTime.fromISO(day.date, { zone }).setLocale("en-GB").toFormat("cccc d LLLL"),

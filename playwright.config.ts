@@ -47,6 +47,8 @@ export default defineConfig({
       SESSION_SECRET: "e2e-session-secret-0123456789abcdef0123456789",
       ENCRYPTION_KEY: "e2e:" + Buffer.alloc(32, 7).toString("base64"),
       DEMO_SEED: "true",
+      // Radicale runs on loopback; production refuses private addresses unless told otherwise.
+      CALDAV_ALLOW_PRIVATE_NETWORKS: "true",
       CALDAV_TIMEOUT_MS: "5000",
       BUSY_CACHE_TTL_SECONDS: "0",
       BUSY_STALE_SECONDS: "0",

@@ -4,6 +4,7 @@ import { CalDavError, fetchCalendarIcs } from "./caldav.server";
 import { decryptCredentials } from "./calendar-accounts.server";
 import type { Database } from "./db.server";
 import { getEnv } from "./env.server";
+import { assertPublicUrl } from "./network-guard.server";
 
 /**
  * Busy intervals from every selected calendar, fetched in parallel. Fail closed: if any selected
@@ -23,6 +24,8 @@ export async function fetchProviderBusy(db: Database, provider: PublishedProvide
       const ordered = accountsFor(calendarUrl, accounts);
       if (ordered.length === 0) throw new Error("No connected calendar account serves this calendar");
       let lastError: unknown;
+      // Listed URLs come from the user's server; check where they point before sending a password.
+      await assertPublicUrl(calendarUrl, getEnv().caldavAllowPrivate);
       for (const account of ordered) {
         try {
           const ics = await fetchCalendarIcs(account.creds, calendarUrl, { start: new Date(window.start), end: new Date(window.end) }, { timeoutMs });

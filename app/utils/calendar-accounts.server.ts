@@ -14,6 +14,7 @@ import { getDb } from "./database.server";
 import { withUser, type Queryable } from "./db.server";
 import { getEnv } from "./env.server";
 import { getKeyring } from "./keyring.server";
+import { assertPublicUrl, PrivateAddressError } from "./network-guard.server";
 
 /** What the encrypted secret holds. The server URL is in it too: it is nobody else's business. */
 type StoredCredentials = CalDavCredentials;
@@ -37,6 +38,11 @@ export async function connectAccount(userId: string, input: ConnectCalendarInput
     username: input.username,
     password: input.password,
   };
+  try {
+    await assertPublicUrl(creds.serverUrl, getEnv().caldavAllowPrivate);
+  } catch (err) {
+    return { ok: false, reason: "unreachable", message: err instanceof PrivateAddressError ? err.message : `Could not reach the server at ${new URL(creds.serverUrl).host}.` };
+  }
   const verified = await verifyCalDavAccount(creds, { timeoutMs: getEnv().CALDAV_TIMEOUT_MS, isICloud: input.type === "icloud" });
   if (!verified.ok) return verified;
   const host = new URL(creds.serverUrl).host;
@@ -79,6 +85,12 @@ export async function listAccounts(userId: string): Promise<AccountView[]> {
         creds = decryptCredentials(secret, integration.id);
       } catch {
         return { integration, calendars: null, error: { ok: false, reason: "auth", message: "The stored credentials cannot be read. Connect the account again." } };
+      }
+      try {
+        await assertPublicUrl(creds.serverUrl, getEnv().caldavAllowPrivate);
+      } catch (err) {
+        const message = err instanceof PrivateAddressError ? err.message : "Could not reach the calendar server.";
+        return { integration, calendars: null, error: { ok: false, reason: "unreachable", message } };
       }
       const result = await verifyCalDavAccount(creds, { timeoutMs: getEnv().CALDAV_TIMEOUT_MS, isICloud: integration.integration_type === "icloud" });
       const status = result.ok ? "active" : result.reason === "auth" ? "error" : integration.status;

@@ -16,6 +16,7 @@ const schema = z.object({
   ENCRYPTION_KEY: z.string().min(1).optional(),
   DEMO_SEED: z.enum(["true", "false"]).optional(),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  CALDAV_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"]).optional(),
   CALDAV_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   BUSY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   BUSY_STALE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3 * 3600),
@@ -24,6 +25,8 @@ const schema = z.object({
 });
 
 export type Env = z.infer<typeof schema> & {
+  /** CalDAV servers on loopback/private networks: allowed in local development, off in production unless set. */
+  caldavAllowPrivate: boolean;
   mode: "embedded" | "postgres" | "supabase";
   dataDir: string;
   appRoot: string;
@@ -47,7 +50,8 @@ export function getEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error("Invalid environment:\n  SUPABASE_URL needs DATABASE_URL (the Supabase pooler URL) as well");
   }
   const appRoot = source.APP_ROOT ?? process.cwd();
-  const env: Env = { ...e, mode, appRoot, dataDir: path.resolve(appRoot, e.DATA_DIR) };
+  const caldavAllowPrivate = e.CALDAV_ALLOW_PRIVATE_NETWORKS ? e.CALDAV_ALLOW_PRIVATE_NETWORKS === "true" : e.NODE_ENV !== "production";
+  const env: Env = { ...e, mode, appRoot, caldavAllowPrivate, dataDir: path.resolve(appRoot, e.DATA_DIR) };
   if (source === process.env) cached = env;
   return env;
 }

@@ -85,6 +85,8 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     NODE_ENV: "production",
+    // The suites' Radicale listens on loopback, which production otherwise refuses.
+    CALDAV_ALLOW_PRIVATE_NETWORKS: "true",
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,

@@ -4,18 +4,14 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
-import { BOOKING_LIMITS, bookingSchema, sectionVersion } from "~/lib/settings-schemas";
-import { getOrCreateProvider, rawSection } from "~/models/providers.server";
-import { requireProviderContext } from "~/utils/provider-context.server";
+import { BOOKING_LIMITS, bookingSchema } from "~/lib/settings-schemas";
+import { loadSection } from "~/utils/provider-context.server";
 import { saveSectionAction } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const ctx = await requireProviderContext(request);
-  const [p, raw] = await ctx.run(
-    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "booking")] as const,
-  );
+  const { ctx, provider: p, version } = await loadSection(request, "booking");
   const b = p.settings.booking;
   return json(
     {
@@ -24,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         bufferMinutes: String(b.bufferMinutes),
         minNoticeHours: String(b.minNoticeHours),
         horizonDays: String(b.horizonDays),
-        version: sectionVersion(raw),
+        version: version,
       },
     },
     { headers: ctx.headers },

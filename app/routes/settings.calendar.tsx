@@ -5,20 +5,17 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
 import { connectCalendarSchema } from "~/lib/calendar-schemas";
 import { privateHeaders } from "~/lib/http";
-import { calendarSelectionSchema, sectionVersion } from "~/lib/settings-schemas";
-import { getOrCreateProvider, rawSection, saveSection } from "~/models/providers.server";
+import { calendarSelectionSchema } from "~/lib/settings-schemas";
+import { saveSection } from "~/models/providers.server";
 import { invalidateProviderCaches } from "~/utils/public-page.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/utils/calendar-accounts.server";
-import { requireProviderContext } from "~/utils/provider-context.server";
+import { loadSection, requireProviderContext } from "~/utils/provider-context.server";
 import { STALE_MESSAGE, staleReply } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const ctx = await requireProviderContext(request);
-  const [p, raw] = await ctx.run(
-    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "calendar")] as const,
-  );
+  const { ctx, provider: p, version } = await loadSection(request, "calendar");
   const accounts = await listAccounts(ctx.user.id);
   const selected = p.settings.calendar.selectedCalendarIds;
   const known = new Set(accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []));
@@ -37,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       selected,
       // Only claim "deleted" when every account could be listed; an unreachable server proves nothing.
       missing: anyUnreadable ? [] : selected.filter((url) => !known.has(url)),
-      version: sectionVersion(raw),
+      version: version,
     },
     { headers: ctx.headers },
   );

@@ -4,9 +4,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
-import { sectionVersion, workingHoursSchema } from "~/lib/settings-schemas";
-import { getOrCreateProvider, rawSection } from "~/models/providers.server";
-import { requireProviderContext } from "~/utils/provider-context.server";
+import { workingHoursSchema } from "~/lib/settings-schemas";
+import { loadSection } from "~/utils/provider-context.server";
 import { saveSectionAction } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
@@ -14,10 +13,7 @@ export const headers = privateHeaders;
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const ctx = await requireProviderContext(request);
-  const [p, raw] = await ctx.run(
-    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "workingHours")] as const,
-  );
+  const { ctx, provider: p, version } = await loadSection(request, "workingHours");
   const wh = p.settings.workingHours;
   return json(
     {
@@ -26,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         days: (wh?.days ?? [1, 2, 3, 4, 5]).map(String),
         start: wh?.start ?? "09:00",
         end: wh?.end ?? "17:00",
-        version: sectionVersion(raw),
+        version: version,
       },
       zones: Intl.supportedValuesOf("timeZone"),
     },

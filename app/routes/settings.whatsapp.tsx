@@ -4,19 +4,15 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
-import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, sectionVersion, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/lib/settings-schemas";
+import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/lib/settings-schemas";
 import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
-import { getOrCreateProvider, rawSection } from "~/models/providers.server";
-import { requireProviderContext } from "~/utils/provider-context.server";
+import { loadSection } from "~/utils/provider-context.server";
 import { saveSectionAction } from "~/utils/section-action.server";
 
 export const headers = privateHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const ctx = await requireProviderContext(request);
-  const [p, raw] = await ctx.run(
-    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, "whatsapp")] as const,
-  );
+  const { ctx, provider: p, version } = await loadSection(request, "whatsapp");
   const wa = p.settings.whatsapp;
   // The preview uses a real upcoming time in the provider's zone: tomorrow at 10:00.
   const zone = p.settings.workingHours?.timezone ?? p.timezone;
@@ -27,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         enabled: wa ? (wa.enabled ? "on" : undefined) : "on",
         phoneE164: wa?.phoneE164 ?? "",
         messageTemplate: wa?.messageTemplate ?? DEFAULT_WHATSAPP_TEMPLATE,
-        version: sectionVersion(raw),
+        version: version,
       },
       sample: { date: sample.date, time: "10:00" },
     },

@@ -1,4 +1,5 @@
-import { getOrCreateProvider } from "~/models/providers.server";
+import { sectionVersion } from "~/lib/settings-schemas";
+import { getOrCreateProvider, rawSection, type SectionKey } from "~/models/providers.server";
 import { requireUser } from "./auth.server";
 import { getDb } from "./database.server";
 import { withUser, type Queryable } from "./db.server";
@@ -13,4 +14,16 @@ export async function requireProviderContext(request: Request) {
     run: <T,>(fn: (tx: Queryable) => Promise<T>) => withUser(db, user.id, fn),
     provider: () => withUser(db, user.id, (tx) => getOrCreateProvider(tx, user.id)),
   };
+}
+
+/**
+ * What every section's loader needs: the signed-in context, the provider (created on first need)
+ * and the version token of the section as stored, read in one transaction.
+ */
+export async function loadSection(request: Request, key: SectionKey) {
+  const ctx = await requireProviderContext(request);
+  const [provider, raw] = await ctx.run(
+    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await rawSection(tx, ctx.user.id, key)] as const,
+  );
+  return { ctx, provider, version: sectionVersion(raw) };
 }

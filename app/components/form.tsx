@@ -1,4 +1,6 @@
-import type { FieldMetadata } from "@conform-to/react";
+import { useForm, type DefaultValue, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import type { z } from "zod";
 import { useActionData, useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 
@@ -61,4 +63,25 @@ export function SavedBanner({ show, children = "Saved." }: { show: boolean; chil
       {children}
     </p>
   );
+}
+
+/**
+ * Every form's conform setup in one place: native HTML constraints from the zod schema apply
+ * until hydration (and without JavaScript); after it, conform validates on blur and revalidates
+ * as the user types, with the same schema and messages the server action uses.
+ */
+export function useZodForm<S extends z.ZodType<unknown, Record<string, unknown>>>(
+  schema: S,
+  options: { id: string; lastResult?: SubmissionResult<string[]> | null; defaultValue?: DefaultValue<z.input<S>> },
+) {
+  return useForm<z.input<S>, z.output<S>>({
+    defaultNoValidate: false,
+    id: options.id,
+    lastResult: options.lastResult,
+    defaultValue: options.defaultValue,
+    constraint: getZodConstraint(schema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema }),
+  });
 }

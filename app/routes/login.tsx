@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SubmitButton } from "~/components/form";
+import { FieldErrors, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
 import { signInSchema } from "~/lib/auth-schemas";
 import { privateHeaders } from "~/lib/http";
 import { getAuth, safeRedirect } from "~/utils/auth.server";
@@ -30,16 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function Login() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: "login",
-    lastResult,
-    constraint: getZodConstraint(signInSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: signInSchema }),
-  });
+  const [form, fields] = useZodForm(signInSchema, { id: "login", lastResult });
   const focus = firstErrorField(lastResult?.error, ["email", "password"]);
   return (
     <main className="narrow">

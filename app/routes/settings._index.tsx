@@ -1,9 +1,9 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
 import { profileSchema, publishProblems } from "~/lib/settings-schemas";
 import { profileVersion, saveProfile } from "~/models/providers.server";
@@ -56,17 +56,7 @@ export default function ProfileSettings() {
   const data = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: `profile-${data.values.version}`,
-    lastResult,
-    defaultValue: data.values,
-    constraint: getZodConstraint(profileSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: profileSchema }),
-  });
+  const [form, fields] = useZodForm(profileSchema, { id: `profile-${data.values.version}`, lastResult, defaultValue: data.values });
   const focus = firstErrorField(lastResult?.error, ["publicSlug", "displayName", "isPublic"]);
   const publicUrl = data.slug ? `${data.origin}/c/${data.slug}` : null;
   return (

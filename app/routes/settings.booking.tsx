@@ -1,8 +1,7 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
 import { BOOKING_LIMITS, bookingSchema } from "~/lib/settings-schemas";
 import { loadSection } from "~/utils/provider-context.server";
@@ -42,17 +41,7 @@ export default function BookingSettings() {
   const { values } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: `booking-${values.version}`,
-    lastResult,
-    defaultValue: values,
-    constraint: getZodConstraint(bookingSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: bookingSchema }),
-  });
+  const [form, fields] = useZodForm(bookingSchema, { id: `booking-${values.version}`, lastResult, defaultValue: values });
   const focus = firstErrorField(lastResult?.error, FIELDS.map((f) => f.name));
   return (
     <section className="card" aria-labelledby="booking-heading">

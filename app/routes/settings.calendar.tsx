@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getFormProps, getInputProps, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { connectCalendarSchema } from "~/lib/calendar-schemas";
 import { privateHeaders } from "~/lib/http";
 import { calendarSelectionSchema } from "~/lib/settings-schemas";
@@ -158,14 +158,7 @@ export default function CalendarSettings() {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: `calendar-select-${data.version}`,
-    lastResult,
-    defaultValue: { selectedCalendarIds: data.selected },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: calendarSelectionSchema }),
-  });
+  const [form, fields] = useZodForm(calendarSelectionSchema, { id: `calendar-select-${data.version}`, lastResult, defaultValue: { selectedCalendarIds: data.selected } });
   const calendars = data.accounts.flatMap((a) => a.calendars ?? []);
   const checked = new Set(((lastResult?.initialValue?.selectedCalendarIds as string[] | undefined) ?? data.selected).map(String));
   return (
@@ -201,15 +194,7 @@ function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: Su
 }
 
 function ICloudForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: "connect-icloud",
-    lastResult,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: connectCalendarSchema }),
-  });
+  const [form, fields] = useZodForm(connectCalendarSchema, { id: "connect-icloud", lastResult });
   return (
     <details className="card" open={!!lastResult || undefined}>
       <summary>
@@ -249,15 +234,7 @@ function ICloudForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
 }
 
 function CalDavForm({ lastResult }: { lastResult?: SubmissionResult<string[]> }) {
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: "connect-caldav",
-    lastResult,
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: connectCalendarSchema }),
-  });
+  const [form, fields] = useZodForm(connectCalendarSchema, { id: "connect-caldav", lastResult });
   return (
     <details className="card" open={!!lastResult || undefined}>
       <summary>

@@ -1,8 +1,7 @@
-import { getCollectionProps, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getCollectionProps, getFormProps, getInputProps } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
 import { workingHoursSchema } from "~/lib/settings-schemas";
 import { loadSection } from "~/utils/provider-context.server";
@@ -38,17 +37,7 @@ export default function HoursSettings() {
   const { values, zones } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: `hours-${values.version}`,
-    lastResult,
-    defaultValue: values,
-    constraint: getZodConstraint(workingHoursSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: workingHoursSchema }),
-  });
+  const [form, fields] = useZodForm(workingHoursSchema, { id: `hours-${values.version}`, lastResult, defaultValue: values });
   const focus = firstErrorField(lastResult?.error, ["timezone", "days", "start", "end"]);
   const dayOptions = DAY_NAMES.map((_, i) => String(i + 1));
   return (

@@ -1,8 +1,7 @@
-import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getFormProps, getInputProps, getTextareaProps } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton } from "~/components/form";
+import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/lib/http";
 import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/lib/settings-schemas";
 import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
@@ -39,17 +38,7 @@ export default function WhatsAppSettings() {
   const { values, sample } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useForm({
-    // Native constraints apply until hydration; then conform validates with the same zod schema.
-    defaultNoValidate: false,
-    id: `whatsapp-${values.version}`,
-    lastResult,
-    defaultValue: values,
-    constraint: getZodConstraint(whatsappSchema),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: whatsappSchema }),
-  });
+  const [form, fields] = useZodForm(whatsappSchema, { id: `whatsapp-${values.version}`, lastResult, defaultValue: values });
   const focus = firstErrorField(lastResult?.error, ["enabled", "phoneE164", "messageTemplate"]);
   // Live while typing with JavaScript; without it, the preview shows what was last rendered.
   const template = (fields.messageTemplate.value as string | undefined) ?? values.messageTemplate;

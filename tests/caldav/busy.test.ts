@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRadicale, type RadicaleServer } from "../support/radicale";
 import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
 import { fetchCalendarIcs, type CalDavCredentials } from "~/utils/caldav.server";
-import { VTZ_BERLIN } from "../support/ical-fixtures";
+import { VTZ_BERLIN, VTZ_CUSTOM } from "../support/ical-fixtures";
 
 const ALICE_PW = "alice-pass-1";
 const ZONE = "Europe/Berlin";
@@ -16,16 +16,6 @@ const ZONE = "Europe/Berlin";
 const RANGE = { start: new Date("2026-12-06T23:00:00Z"), end: new Date("2026-12-13T23:00:00Z") };
 
 
-const VTZ_CUSTOM = [
-  "BEGIN:VTIMEZONE",
-  "TZID:Customized Time Zone",
-  "BEGIN:STANDARD",
-  "DTSTART:16010101T000000",
-  "TZOFFSETFROM:+0300",
-  "TZOFFSETTO:+0300",
-  "END:STANDARD",
-  "END:VTIMEZONE",
-];
 
 function calendar(...parts: string[][]): string {
   return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tests//busy//EN", ...parts.flat(), "END:VCALENDAR", ""].join("\r\n");

@@ -18,3 +18,15 @@ export const VTZ_BERLIN = [
   "END:STANDARD",
   "END:VTIMEZONE",
 ];
+
+/** Outlook-style custom zone: fixed +03:00, a name no library knows. */
+export const VTZ_CUSTOM = [
+  "BEGIN:VTIMEZONE",
+  "TZID:Customized Time Zone",
+  "BEGIN:STANDARD",
+  "DTSTART:16010101T000000",
+  "TZOFFSETFROM:+0300",
+  "TZOFFSETTO:+0300",
+  "END:STANDARD",
+  "END:VTIMEZONE",
+];

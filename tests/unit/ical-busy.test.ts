@@ -2,7 +2,7 @@ import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
 import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
 import { listWindowsZones, windowsZoneToIana } from "~/lib/windows-zones";
-import { VTZ_BERLIN as VTZ_BERLIN_LINES } from "../support/ical-fixtures";
+import { VTZ_BERLIN as VTZ_BERLIN_LINES, VTZ_CUSTOM as VTZ_CUSTOM_LINES } from "../support/ical-fixtures";
 
 // The week of Monday 2026-12-07 in Berlin (CET, UTC+1, no DST change inside).
 const BERLIN = "Europe/Berlin";
@@ -28,17 +28,7 @@ function busyWithWarnings(texts: string[], opts: Opts = {}): { busy: BusyInterva
 
 const VTZ_BERLIN = VTZ_BERLIN_LINES.join("\r\n");
 
-// Outlook-style custom zone: fixed +03:00, a name no library knows.
-const VTZ_CUSTOM = [
-  "BEGIN:VTIMEZONE",
-  "TZID:Customized Time Zone",
-  "BEGIN:STANDARD",
-  "DTSTART:16010101T000000",
-  "TZOFFSETFROM:+0300",
-  "TZOFFSETTO:+0300",
-  "END:STANDARD",
-  "END:VTIMEZONE",
-].join("\r\n");
+const VTZ_CUSTOM = VTZ_CUSTOM_LINES.join("\r\n");
 
 describe("extractBusy: basics and the range", () => {
   it("returns UTC events inside the range with exact bounds", () => {

@@ -14,6 +14,7 @@ import {
   type DaySlots,
   type WorkingHours,
 } from "../../app/lib/availability";
+import { mulberry32 } from "./prng";
 
 export type EngineBenchResult = { engineMs: number; baselineMs: number; slots: number; busy: number };
 
@@ -26,17 +27,6 @@ const BUSY_COUNT = 2_000;
 const RUNS = 21;
 const WARMUP = 3;
 
-/** mulberry32: tiny deterministic PRNG so the data set is identical between runs and machines. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBusy(count: number, seed: number): BusyInterval[] {
   const rand = mulberry32(seed);

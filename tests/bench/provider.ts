@@ -7,6 +7,7 @@ import { DateTime } from "luxon";
 import { expectRedirect, formClient, hiddenVersion, decodeHtml, type FormClient } from "../support/app-server";
 import type { RadicaleServer } from "../support/radicale";
 import { VTZ_BERLIN } from "../support/ical-fixtures";
+import { mulberry32 } from "./prng";
 
 export const BENCH_ZONE = "Europe/Berlin";
 export const BENCH_PROVIDER = {
@@ -24,25 +25,13 @@ const vevent = (uid: string, ...lines: string[]) => ["BEGIN:VEVENT", `UID:${uid}
 const utc = (d: DateTime) => d.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'");
 const local = (d: DateTime) => d.toFormat("yyyyMMdd'T'HHmmss");
 
-/** Deterministic PRNG (mulberry32), so every run stores the same calendar shape. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Creates "work" and "personal" for alice and fills them; returns the number of events stored. */
 export async function seedCalendars(radicale: RadicaleServer, now = Date.now()): Promise<{ calendars: string[]; events: number }> {
   const { radicaleUser: user, radicalePassword: pw } = BENCH_PROVIDER;
   const work = await radicale.createCalendar(user, pw, "work", { displayName: "Work", color: "#1e88e5" });
   const personal = await radicale.createCalendar(user, pw, "personal", { displayName: "Personal", color: "#43a047" });
   const today = DateTime.fromMillis(now, { zone: BENCH_ZONE }).startOf("day");
-  const rand = prng(0xbe7c);
+  const rand = mulberry32(0xbe7c);
   let events = 0;
   const put = async (cal: string, uid: string, body: string) => {
     await radicale.putEvent(user, pw, cal, uid, body);

@@ -6,8 +6,8 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 // The custom server (server.mjs) reaches these through build.entry.module.
-export { boot, migrateCommand } from "./utils/boot.server";
-export { originCheck } from "./utils/origin.server";
+export { boot, migrateCommand } from "~/server/boot.server";
+export { originCheck } from "~/server/origin.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { getAuth, safeRedirect } from "~/utils/auth.server";
+import { getAuth, safeRedirect } from "~/modules/auth/auth.server";
 
 /** Supabase email links land here (token_hash + type) and become a session. */
 export async function loader({ request }: LoaderFunctionArgs) {

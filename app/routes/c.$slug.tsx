@@ -1,24 +1,18 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
-import { getEnv } from "~/utils/env.server";
-import { getPublicPage } from "~/utils/public-page.server";
+import { cacheControl } from "~/modules/booking-page/cache-control.server";
+import { isPossibleSlug } from "~/modules/settings/slug";
+import { getPublicPage } from "~/modules/booking-page/page.server";
 
 // Plain HTML: links and no forms, so no JavaScript is shipped to clients' phones.
 export const handle = { hydrate: false };
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
-  const page = /^[a-z0-9-]{1,64}$/.test(slug) ? await getPublicPage(slug) : null;
+  const page = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
   // Unknown and unpublished slugs get the same answer.
-  if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": "public, max-age=0, s-maxage=10" } });
-  const env = getEnv();
-  // When the calendar cannot be read right now (stale copy or nothing), edge copies stay short so
-  // recovery shows quickly and a stale copy is not spread further.
-  const cacheControl =
-    page.state === "ok"
-      ? `public, max-age=${env.PUBLIC_PAGE_MAX_AGE}, s-maxage=${env.PUBLIC_PAGE_S_MAXAGE}, stale-while-revalidate=${env.PUBLIC_PAGE_S_MAXAGE * 5}`
-      : "public, max-age=0, s-maxage=10";
-  return json(page, { headers: { "Cache-Control": cacheControl, ETag: page.etag } });
+  if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
+  return json(page, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {

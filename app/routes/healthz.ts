@@ -1,4 +1,4 @@
-import { getDb } from "~/utils/database.server";
+import { getDb } from "~/server/db.server";
 
 export async function loader() {
   const headers = { "Cache-Control": "no-store", "Content-Type": "text/plain" };

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { getAuth } from "~/utils/auth.server";
+import { getAuth } from "~/modules/auth/auth.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   throw redirect("/login", { headers: await getAuth().signOut(request) });

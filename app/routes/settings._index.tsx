@@ -4,12 +4,12 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { privateHeaders } from "~/lib/http";
-import { profileSchema, publishProblems } from "~/lib/settings-schemas";
-import { profileVersion, saveProfile } from "~/models/providers.server";
-import { requireProviderContext } from "~/utils/provider-context.server";
-import { invalidateProviderCaches } from "~/utils/public-page.server";
-import { staleReply } from "~/utils/section-action.server";
+import { privateHeaders } from "~/server/http";
+import { profileSchema } from "~/modules/settings/schemas";
+import { publishProblems } from "~/modules/settings/publish";
+import { profileVersion, saveProfile } from "~/modules/settings/providers.server";
+import { requireProviderContext } from "~/modules/settings/provider-context.server";
+import { saveAndAnnounce, staleReply } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
 
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         publicSlug: p.public_slug ?? "",
         displayName: p.settings.displayName ?? "",
         isPublic: p.is_public ? "on" : undefined,
-        version: profileVersion({ ...p, displayName: p.settings.displayName }),
+        version: profileVersion(p),
       },
       isPublic: p.is_public,
       slug: p.public_slug,
@@ -39,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const ctx = await requireProviderContext(request);
   const submission = parseWithZod(await request.formData(), { schema: profileSchema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400, headers: ctx.headers });
-  const result = await ctx.run((tx) => saveProfile(tx, ctx.user.id, submission.value));
+  const result = await saveAndAnnounce(ctx, (tx) => saveProfile(tx, ctx.user.id, submission.value));
   if (!result.ok) {
     if (result.reason === "stale") return json(staleReply(), { status: 409, headers: ctx.headers });
     if (result.reason === "slug-taken") return json(submission.reply({ fieldErrors: { publicSlug: ["This address is taken. Try another one."] } }), { status: 400, headers: ctx.headers });
@@ -48,7 +48,6 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400, headers: ctx.headers },
     );
   }
-  invalidateProviderCaches(ctx.user.id);
   throw redirect("/settings?saved=1", { headers: ctx.headers });
 }
 

@@ -2,10 +2,10 @@ import { getFormProps, getInputProps } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { privateHeaders } from "~/lib/http";
-import { BOOKING_LIMITS, bookingSchema } from "~/lib/settings-schemas";
-import { loadSection } from "~/utils/provider-context.server";
-import { saveSectionAction } from "~/utils/section-action.server";
+import { privateHeaders } from "~/server/http";
+import { BOOKING_LIMITS, bookingSchema } from "~/modules/settings/schemas";
+import { loadSection } from "~/modules/settings/provider-context.server";
+import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
 

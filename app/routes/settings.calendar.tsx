@@ -3,14 +3,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { connectCalendarSchema } from "~/lib/calendar-schemas";
-import { privateHeaders } from "~/lib/http";
-import { calendarSelectionSchema } from "~/lib/settings-schemas";
-import { saveSection } from "~/models/providers.server";
-import { invalidateProviderCaches } from "~/utils/public-page.server";
-import { connectAccount, disconnectAccount, listAccounts } from "~/utils/calendar-accounts.server";
-import { loadSection, requireProviderContext } from "~/utils/provider-context.server";
-import { STALE_MESSAGE, staleReply } from "~/utils/section-action.server";
+import { connectCalendarSchema } from "~/modules/calendar/schemas";
+import { privateHeaders } from "~/server/http";
+import { calendarSelectionSchema } from "~/modules/settings/schemas";
+import { saveSection } from "~/modules/settings/providers.server";
+import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
+import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
+import { saveAndAnnounce, STALE_MESSAGE, staleReply } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
 
@@ -55,7 +54,6 @@ export async function action({ request }: ActionFunctionArgs) {
     if (!result.ok) {
       return json<ActionData>({ intent: `connect-${submission.value.type}`, result: reply({ formErrors: [result.message] }) }, { status: 400, headers: ctx.headers });
     }
-    invalidateProviderCaches(ctx.user.id);
     throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
   }
 
@@ -79,11 +77,10 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 400, headers: ctx.headers },
       );
     }
-    const saved = await ctx.run((tx) =>
+    const saved = await saveAndAnnounce(ctx, (tx) =>
       saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: submission.value.selectedCalendarIds }, submission.value.version),
     );
     if (!saved.ok) return json<ActionData>({ intent: "select", result: staleReply(), stale: STALE_MESSAGE }, { status: 409, headers: ctx.headers });
-    invalidateProviderCaches(ctx.user.id);
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
 
@@ -94,7 +91,6 @@ export async function action({ request }: ActionFunctionArgs) {
     const account = accounts.find((a) => a.integration.id === id);
     if (account) {
       await disconnectAccount(ctx.user.id, id, p.settings.calendar.selectedCalendarIds, account.calendars?.map((c) => c.url) ?? null);
-      invalidateProviderCaches(ctx.user.id);
     }
     throw redirect("/settings/calendar?disconnected=1", { headers: ctx.headers });
   }

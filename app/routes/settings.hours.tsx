@@ -2,10 +2,11 @@ import { getCollectionProps, getFormProps, getInputProps } from "@conform-to/rea
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { privateHeaders } from "~/lib/http";
-import { workingHoursSchema } from "~/lib/settings-schemas";
-import { loadSection } from "~/utils/provider-context.server";
-import { saveSectionAction } from "~/utils/section-action.server";
+import { privateHeaders } from "~/server/http";
+import { DEFAULT_WORKING_HOURS, workingHoursSchema } from "~/modules/settings/schemas";
+import { effectiveTimezone } from "~/modules/settings/stored";
+import { loadSection } from "~/modules/settings/provider-context.server";
+import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
 
@@ -17,10 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(
     {
       values: {
-        timezone: wh?.timezone ?? p.timezone,
-        days: (wh?.days ?? [1, 2, 3, 4, 5]).map(String),
-        start: wh?.start ?? "09:00",
-        end: wh?.end ?? "17:00",
+        timezone: effectiveTimezone(p.settings, p.timezone),
+        days: (wh?.days ?? DEFAULT_WORKING_HOURS.days).map(String),
+        start: wh?.start ?? DEFAULT_WORKING_HOURS.start,
+        end: wh?.end ?? DEFAULT_WORKING_HOURS.end,
         version: version,
       },
       zones: Intl.supportedValuesOf("timeZone"),

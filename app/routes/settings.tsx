@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { privateHeaders } from "~/lib/http";
-import { requireProviderContext } from "~/utils/provider-context.server";
+import { privateHeaders } from "~/server/http";
+import { requireProviderContext } from "~/modules/settings/provider-context.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Slotline" }];
 export const headers = privateHeaders;

@@ -2,11 +2,12 @@ import { getFormProps, getInputProps, getTextareaProps } from "@conform-to/react
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { privateHeaders } from "~/lib/http";
-import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/lib/settings-schemas";
-import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
-import { loadSection } from "~/utils/provider-context.server";
-import { saveSectionAction } from "~/utils/section-action.server";
+import { privateHeaders } from "~/server/http";
+import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/modules/settings/schemas";
+import { fillTemplate, formatSlotForMessage, waLink } from "~/modules/booking-page/whatsapp";
+import { effectiveTimezone } from "~/modules/settings/stored";
+import { loadSection } from "~/modules/settings/provider-context.server";
+import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
 
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "whatsapp");
   const wa = p.settings.whatsapp;
   // The preview uses a real upcoming time in the provider's zone: tomorrow at 10:00.
-  const zone = p.settings.workingHours?.timezone ?? p.timezone;
+  const zone = effectiveTimezone(p.settings, p.timezone);
   const sample = formatSlotForMessage(Date.now() + 24 * 3600_000, zone);
   return json(
     {

@@ -3,9 +3,9 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
-import { PASSWORD_MIN, signUpSchema } from "~/lib/auth-schemas";
-import { privateHeaders } from "~/lib/http";
-import { getAuth, safeRedirect } from "~/utils/auth.server";
+import { PASSWORD_MIN, signUpSchema } from "~/modules/auth/schemas";
+import { privateHeaders } from "~/server/http";
+import { getAuth, safeRedirect } from "~/modules/auth/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Create your booking page · Slotline" }];
 export const headers = privateHeaders;

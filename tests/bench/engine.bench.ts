@@ -7,13 +7,9 @@
  */
 import { DateTime } from "luxon";
 import { pathToFileURL } from "node:url";
-import {
-  computeAvailability,
-  type BookingRules,
-  type BusyInterval,
-  type DaySlots,
-  type WorkingHours,
-} from "../../app/lib/availability";
+import { computeAvailability, type DaySlots } from "../../app/modules/booking-page/availability";
+import type { BusyInterval } from "../../app/modules/calendar/ical-busy";
+import type { Booking as BookingRules, WorkingHours } from "../../app/modules/settings/schemas";
 import { mulberry32 } from "./prng";
 
 export type EngineBenchResult = { engineMs: number; baselineMs: number; slots: number; busy: number };

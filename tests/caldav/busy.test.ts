@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRadicale, type RadicaleServer } from "../support/radicale";
-import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
-import { fetchCalendarIcs, type CalDavCredentials } from "~/utils/caldav.server";
+import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
+import { fetchCalendarIcs, type CalDavCredentials } from "~/modules/calendar/caldav-client.server";
 import { VTZ_BERLIN, VTZ_CUSTOM } from "../support/ical-fixtures";
 
 const ALICE_PW = "alice-pass-1";

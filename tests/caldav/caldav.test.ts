@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRadicale, type RadicaleServer } from "../support/radicale";
-import { CalDavError, fetchCalendarIcs, verifyCalDavAccount, type CalDavCredentials } from "~/utils/caldav.server";
+import { CalDavError, fetchCalendarIcs, verifyCalDavAccount, type CalDavCredentials } from "~/modules/calendar/caldav-client.server";
 
 const ALICE_PW = "alice-pass-1";
 const RANGE = { start: new Date("2026-12-06T23:00:00Z"), end: new Date("2026-12-13T23:00:00Z") };

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "~/utils/env.server";
+import { resetEnvCache } from "~/server/env.server";
 import { backend, ROOT } from "../support/test-db";
 
 const saved = { ...process.env };
@@ -35,7 +35,7 @@ describe.runIf(backend === "embedded")("boot", () => {
   it("migrates a new database, creates the demo provider, and /healthz answers 200", async () => {
     const root = tempAppRoot();
     setEnv({ APP_ROOT: root, DATA_DIR: path.join(root, "data"), NODE_ENV: "development" });
-    const { boot } = await import("~/utils/boot.server");
+    const { boot } = await import("~/server/boot.server");
     const lines: string[] = [];
     await boot((l) => lines.push(l));
     expect(lines.join("\n")).toMatch(/demo@example\.com \/ demo-password-123.*\/c\/demo-trainer/);
@@ -54,7 +54,7 @@ describe.runIf(backend === "embedded")("boot", () => {
     const root = tempAppRoot();
     fs.writeFileSync(path.join(root, "supabase/migrations/29990101000000_broken.sql"), "create table public.oops (id int);\nselect nope from nowhere;");
     setEnv({ APP_ROOT: root, DATA_DIR: path.join(root, "data"), NODE_ENV: "development" });
-    const { boot } = await import("~/utils/boot.server");
+    const { boot } = await import("~/server/boot.server");
     await expect(boot(() => {})).rejects.toThrow(/29990101000000_broken\.sql.*nowhere/s);
     const db = await global.__db!;
     expect(await db.query("select to_regclass('public.oops') as t")).toEqual([{ t: null }]);
@@ -63,7 +63,7 @@ describe.runIf(backend === "embedded")("boot", () => {
   it("refuses to start in production without ENCRYPTION_KEY", async () => {
     const root = tempAppRoot();
     setEnv({ APP_ROOT: root, DATA_DIR: path.join(root, "data"), NODE_ENV: "production", SESSION_SECRET: "x".repeat(40) });
-    const { boot } = await import("~/utils/boot.server");
+    const { boot } = await import("~/server/boot.server");
     await expect(boot(() => {})).rejects.toThrow(/ENCRYPTION_KEY is required/);
   });
 });

@@ -1,8 +1,8 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deleteIntegration, listIntegrations, readSecret, upsertIntegration } from "~/models/integrations.server";
-import { createKeyring, decryptSecret, encryptSecret } from "~/utils/crypto.server";
-import { withUser, type Database } from "~/utils/db.server";
+import { deleteIntegration, listIntegrations, readSecret, upsertIntegration } from "~/modules/calendar/integrations.server";
+import { createKeyring, decryptSecret, encryptSecret } from "~/server/crypto.server";
+import { withUser, type Database } from "~/server/db.server";
 import { createUser, migratedDatabase } from "../support/test-db";
 
 let db: Database;

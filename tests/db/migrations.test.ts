@@ -2,8 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Database } from "~/utils/db.server";
-import { listMigrations, MigrationError } from "~/utils/migrate.server";
+import type { Database } from "~/server/db.server";
+import { listMigrations, MigrationError } from "~/server/migrate.server";
 import { createUser, freshDatabase, MIGRATIONS_DIR, migrateTestDb } from "../support/test-db";
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openEmbedded } from "~/utils/db.server";
+import { openEmbedded } from "~/server/db.server";
 import { backend, createUser, migrateTestDb } from "../support/test-db";
 
 // Only the embedded backend keeps its own files; Postgres persistence is the server's job.

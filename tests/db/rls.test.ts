@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withAnon, withUser, type Database, type Queryable } from "~/utils/db.server";
+import { withAnon, withUser, type Database, type Queryable } from "~/server/db.server";
 import { createUser, migratedDatabase } from "../support/test-db";
 
 let db: Database;

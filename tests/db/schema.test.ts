@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "~/utils/db.server";
+import type { Database } from "~/server/db.server";
 import { migratedDatabase } from "../support/test-db";
 
 // Written from ../shared/seed/000_a5095732491d7743.txt, not captured from the database.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sectionVersion } from "~/lib/settings-schemas";
-import { getOrCreateProvider, rawSection, saveProfile, saveSection } from "~/models/providers.server";
-import { withUser, type Database } from "~/utils/db.server";
+import { sectionVersion } from "~/modules/settings/version";
+import { getOrCreateProvider, profileVersion, rawSection, saveProfile, saveSection } from "~/modules/settings/providers.server";
+import { withUser, type Database } from "~/server/db.server";
 import { backend, createUser, migratedDatabase } from "../support/test-db";
 
 let db: Database;
@@ -31,6 +31,34 @@ describe(`settings saves (${backend})`, () => {
     expect(a.id).toBe(b.id);
     const [{ n }] = await db.query<{ n: number }>("select count(*)::int as n from public.providers where owner_user_id = $1", [user]);
     expect(n).toBe(1);
+  });
+
+  // The profile form's version comes from the cleaned row; the save used to hash the raw JSON, so
+  // an untrimmed or damaged stored name made every profile save fail as "changed elsewhere".
+  for (const [label, stored] of [
+    ["an untrimmed display name", "  Anna Trainer  "],
+    ["a damaged display name (a number)", 42],
+    ["a well-formed display name (control)", "Anna Trainer"],
+  ] as const) {
+    it(`saves the profile when the stored row has ${label}`, async () => {
+      const user = await createUser(db);
+      await db.query("insert into public.providers (owner_user_id, settings) values ($1, $2::jsonb)", [user, JSON.stringify({ displayName: stored })]);
+      const loaded = await withUser(db, user, (tx) => getOrCreateProvider(tx, user));
+      const result = await withUser(db, user, (tx) =>
+        saveProfile(tx, user, { publicSlug: `anna-${user.slice(0, 8)}`, displayName: "Anna", isPublic: false, version: profileVersion(loaded) }),
+      );
+      expect(result).toEqual({ ok: true });
+      const [row] = await db.query<{ name: unknown }>("select settings -> 'displayName' as name from public.providers where owner_user_id = $1", [user]);
+      expect(row.name).toBe("Anna");
+    });
+  }
+
+  it("still refuses a profile save from an older version (positive control for the token)", async () => {
+    const user = await createUser(db);
+    const loaded = await withUser(db, user, (tx) => getOrCreateProvider(tx, user));
+    const v = profileVersion(loaded);
+    expect(await withUser(db, user, (tx) => saveProfile(tx, user, { publicSlug: `ben-${user.slice(0, 8)}`, isPublic: false, version: v }))).toEqual({ ok: true });
+    expect(await withUser(db, user, (tx) => saveProfile(tx, user, { publicSlug: `ben2-${user.slice(0, 8)}`, isPublic: false, version: v }))).toEqual({ ok: false, reason: "stale" });
   });
 
   it("writes only its own key, and the hours form also sets the timezone column", async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withUser, type Database } from "~/utils/db.server";
+import { withUser, type Database } from "~/server/db.server";
 import { createUser, migratedDatabase } from "../support/test-db";
 
 let db: Database;

@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import path from "node:path";
 import { inject } from "vitest";
-import { openEmbedded, openPostgres, type Database } from "~/utils/db.server";
-import { migrate, type MigrateOptions } from "~/utils/migrate.server";
+import { openEmbedded, openPostgres, type Database } from "~/server/db.server";
+import { migrate, migrationPaths, type MigrateOptions } from "~/server/migrate.server";
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const MIGRATIONS_DIR = path.join(ROOT, "supabase", "migrations");
-export const BOOTSTRAP_FILE = path.join(ROOT, "supabase", "local", "auth_bootstrap.sql");
+// The migrator's own file list: tests migrate exactly what the app migrates.
+export const { migrationsDir: MIGRATIONS_DIR, bootstrapFile: BOOTSTRAP_FILE } = migrationPaths(ROOT);
 
 export const backend = (process.env.TEST_DB_BACKEND ?? "embedded") as "embedded" | "postgres";
 

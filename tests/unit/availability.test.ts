@@ -1,14 +1,8 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_BOOKING_RULES,
-  availabilityWindow,
-  computeAvailability,
-  type BookingRules,
-  type BusyInterval,
-  type DaySlots,
-  type WorkingHours,
-} from "~/lib/availability";
+import { availabilityWindow, computeAvailability, type DaySlots } from "~/modules/booking-page/availability";
+import type { BusyInterval } from "~/modules/calendar/ical-busy";
+import { DEFAULT_BOOKING as DEFAULT_BOOKING_RULES, type Booking as BookingRules, type WorkingHours } from "~/modules/settings/schemas";
 
 const BERLIN = "Europe/Berlin";
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BusyUnavailableError, clearBusyCache, getBusyCached, invalidateBusyCache } from "~/utils/busy-cache.server";
+import { BusyUnavailableError, clearBusyCache, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
 
 const WINDOW = { start: Date.UTC(2026, 11, 1), end: Date.UTC(2026, 11, 15) };
 const BUSY = [{ start: Date.UTC(2026, 11, 2, 9), end: Date.UTC(2026, 11, 2, 10) }];

@@ -10,7 +10,7 @@ import {
   encryptSecret,
   loadOrCreateLocalKey,
   parseKeyringEnv,
-} from "~/utils/crypto.server";
+} from "~/server/crypto.server";
 
 const key1 = randomBytes(32);
 const key2 = randomBytes(32);

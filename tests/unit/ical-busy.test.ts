@@ -1,7 +1,7 @@
 import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
-import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
-import { listWindowsZones, windowsZoneToIana } from "~/lib/windows-zones";
+import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
+import { listWindowsZones, windowsZoneToIana } from "~/modules/calendar/windows-zones";
 import { VTZ_BERLIN as VTZ_BERLIN_LINES, VTZ_CUSTOM as VTZ_CUSTOM_LINES } from "../support/ical-fixtures";
 
 // The week of Monday 2026-12-07 in Berlin (CET, UTC+1, no DST change inside).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertPublicUrl, isPrivateAddress, PrivateAddressError } from "~/utils/network-guard.server";
+import { assertPublicUrl, isPrivateAddress, PrivateAddressError } from "~/modules/calendar/network-guard.server";
 
 describe("calendar addresses may not reach internal networks", () => {
   it.each(["127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1"])(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { safeRedirect } from "~/utils/auth.server";
-import { originCheck } from "~/utils/origin.server";
+import { safeRedirect } from "~/modules/auth/auth.server";
+import { originCheck } from "~/server/origin.server";
 
 describe("safeRedirect: only paths inside the app", () => {
   it.each(["/settings", "/settings/hours?x=1", "/c/demo"])("keeps %s", (to) => expect(safeRedirect(to)).toBe(to));

@@ -1,27 +1,11 @@
 import { describe, expect, test } from "vitest";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
-import {
-  BOOKING_LIMITS,
-  DEFAULT_BOOKING,
-  DEFAULT_WHATSAPP_TEMPLATE,
-  PUBLISH_PROBLEMS,
-  SETTINGS_MESSAGES as M,
-  SETTINGS_PROBLEMS,
-  TEMPLATE_MAX_LENGTH,
-  bookingSchema,
-  calendarSelectionSchema,
-  normalizePhone,
-  profileSchema,
-  publishProblems,
-  readSettings,
-  sectionVersion,
-  settingsValueSchemas,
-  unknownPlaceholderMessage,
-  whatsappSchema,
-  workingHoursSchema,
-} from "~/lib/settings-schemas";
-import { SLUG_MESSAGES } from "~/lib/slug";
+import { BOOKING_LIMITS, DEFAULT_BOOKING, DEFAULT_WHATSAPP_TEMPLATE, SETTINGS_MESSAGES as M, TEMPLATE_MAX_LENGTH, bookingSchema, calendarSelectionSchema, normalizePhone, profileSchema, settingsValueSchemas, unknownPlaceholderMessage, whatsappSchema, workingHoursSchema } from "~/modules/settings/schemas";
+import { PUBLISH_PROBLEMS, publishProblems } from "~/modules/settings/publish";
+import { SETTINGS_PROBLEMS, readSettings } from "~/modules/settings/stored";
+import { sectionVersion } from "~/modules/settings/version";
+import { SLUG_MESSAGES } from "~/modules/settings/slug";
 
 type Entries = Record<string, string | string[]>;
 

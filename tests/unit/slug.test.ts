@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { SLUG_MESSAGES, SLUG_RULES, isReservedSlug, normalizeSlug, slugProblem, slugSchema } from "~/lib/slug";
-import { profileSchema } from "~/lib/settings-schemas";
+import { SLUG_MESSAGES, SLUG_RULES, isReservedSlug, normalizeSlug, slugProblem, slugSchema } from "~/modules/settings/slug";
+import { profileSchema } from "~/modules/settings/schemas";
 
 function messagesFor(input: unknown): string[] {
   const result = slugSchema.safeParse(input);

@@ -1,8 +1,8 @@
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EMAIL_TAKEN, supabaseAuth, WRONG_CREDENTIALS } from "~/utils/auth.server";
-import { resetEnvCache } from "~/utils/env.server";
+import { EMAIL_TAKEN, supabaseAuth, WRONG_CREDENTIALS } from "~/modules/auth/auth.server";
+import { resetEnvCache } from "~/server/env.server";
 
 // Supabase Auth (GoTrue) cannot run here, so its HTTP API is mocked; everything on our side is real.
 const SUPABASE_URL = "http://supabase.test";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { DateTime, Settings } from "luxon";
-import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
-import { DEFAULT_WHATSAPP_TEMPLATE } from "~/lib/settings-schemas";
+import { fillTemplate, formatSlotForMessage, waLink } from "~/modules/booking-page/whatsapp";
+import { DEFAULT_WHATSAPP_TEMPLATE } from "~/modules/settings/schemas";
 
 describe("fillTemplate", () => {
   test("fills the default template", () => {

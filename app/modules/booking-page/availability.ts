@@ -20,11 +20,9 @@
  *   unless a buffer widens them.
  */
 import { DateTime, IANAZone } from "luxon";
+import type { BusyInterval } from "~/modules/calendar/ical-busy";
+import { HHMM_PATTERN, type Booking as BookingRules, type WorkingHours } from "~/modules/settings/schemas";
 
-export type WorkingHours = { timezone: string; days: number[]; start: string; end: string };
-export type BookingRules = { slotMinutes: number; bufferMinutes: number; minNoticeHours: number; horizonDays: number };
-export const DEFAULT_BOOKING_RULES: BookingRules = { slotMinutes: 60, bufferMinutes: 0, minNoticeHours: 2, horizonDays: 14 };
-export type BusyInterval = { start: number; end: number };
 export type Slot = { startMs: number; endMs: number; date: string; time: string };
 export type DaySlots = { date: string; slots: Slot[] };
 
@@ -32,14 +30,13 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 // Guard against runaway loops from a bad caller; far beyond any sensible booking horizon.
 const MAX_HORIZON_DAYS = 3660;
-const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 function fail(message: string): never {
   throw new Error(`availability: ${message}`);
 }
 
 function parseHHMM(value: unknown, field: string): number {
-  const match = typeof value === "string" ? HHMM.exec(value) : null;
+  const match = typeof value === "string" ? HHMM_PATTERN.exec(value) : null;
   if (!match) fail(`workingHours.${field} must be "HH:MM" (00:00-23:59), got ${JSON.stringify(value)}`);
   return Number(match[1]) * 60 + Number(match[2]);
 }

@@ -1,4 +1,4 @@
-import type { ConnectCalendarInput } from "~/lib/calendar-schemas";
+import type { ConnectCalendarInput } from "./schemas";
 import {
   deleteIntegration,
   listIntegrations,
@@ -7,13 +7,14 @@ import {
   upsertIntegration,
   type Integration,
   type IntegrationType,
-} from "~/models/integrations.server";
-import { ICLOUD_CALDAV_URL, verifyCalDavAccount, type CalDavCredentials, type CalDavFailure, type RemoteCalendar } from "./caldav.server";
-import { decryptSecret, encryptSecret } from "./crypto.server";
-import { getDb } from "./database.server";
-import { withUser, type Queryable } from "./db.server";
-import { getEnv } from "./env.server";
-import { getKeyring } from "./keyring.server";
+} from "./integrations.server";
+import { ICLOUD_CALDAV_URL, verifyCalDavAccount, type CalDavCredentials, type CalDavFailure, type RemoteCalendar } from "./caldav-client.server";
+import { decryptSecret, encryptSecret } from "~/server/crypto.server";
+import { getDb } from "~/server/db.server";
+import { withUser, type Queryable } from "~/server/db.server";
+import { getEnv } from "~/server/env.server";
+import { getKeyring } from "~/server/keyring.server";
+import { announceProviderChanged } from "~/server/provider-events.server";
 import { assertPublicUrl, PrivateAddressError } from "./network-guard.server";
 
 /** What the encrypted secret holds. The server URL is in it too: it is nobody else's business. */
@@ -59,6 +60,7 @@ export async function connectAccount(userId: string, input: ConnectCalendarInput
       encryptCredentials(creds),
     ),
   );
+  announceProviderChanged(userId);
   return verified;
 }
 
@@ -105,10 +107,12 @@ export async function listAccounts(userId: string): Promise<AccountView[]> {
 
 export async function disconnectAccount(userId: string, integrationId: string, selected: string[], accountCalendarUrls: string[] | null) {
   const db = await getDb();
-  return withUser(db, userId, async (tx: Queryable) => {
+  const result = await withUser(db, userId, async (tx: Queryable) => {
     const remaining = (await listIntegrations(tx, userId)).filter((i) => i.id !== integrationId);
     // With no account left, no selection can be read; otherwise drop this account's calendars.
     const remove = remaining.length === 0 ? selected : accountCalendarUrls ?? [];
     return deleteIntegration(tx, userId, integrationId, remove);
   });
+  announceProviderChanged(userId);
+  return result;
 }

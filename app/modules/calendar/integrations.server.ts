@@ -1,5 +1,5 @@
-import type { Queryable } from "~/utils/db.server";
-import type { EncryptedSecret } from "~/utils/crypto.server";
+import type { Queryable } from "~/server/db.server";
+import type { EncryptedSecret } from "~/server/crypto.server";
 
 /** Calendar integrations of the signed-in user (RLS-scoped transaction). */
 export type IntegrationType = "icloud" | "caldav";

@@ -1,5 +1,5 @@
 import bcrypt from "bcryptjs";
-import type { Database } from "~/utils/db.server";
+import type { Database } from "~/server/db.server";
 
 /**
  * Local accounts in auth.users, for the embedded and plain-Postgres modes. This module plays the

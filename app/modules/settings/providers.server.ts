@@ -1,14 +1,8 @@
-import {
-  publishProblems,
-  readSettings,
-  sectionVersion,
-  type Booking,
-  type CalendarSelection,
-  type Settings,
-  type WhatsApp,
-  type WorkingHours,
-} from "~/lib/settings-schemas";
-import type { Queryable } from "~/utils/db.server";
+import { publishProblems } from "./publish";
+import type { Booking, CalendarSelection, WhatsApp, WorkingHours } from "./schemas";
+import { readSettings, type Settings } from "./stored";
+import { sectionVersion } from "./version";
+import type { Queryable } from "~/server/db.server";
 
 /** Queries over a user-scoped transaction (see withUser): RLS decides what is visible. */
 export type ProviderRow = {
@@ -86,22 +80,25 @@ export type ProfileResult =
   | { ok: false; reason: "unpublishable"; problems: string[] }
   | { ok: false; reason: "slug-taken" };
 
-export function profileVersion(p: { public_slug: string | null; is_public: boolean; displayName?: unknown }) {
-  return sectionVersion({ slug: p.public_slug, isPublic: p.is_public, displayName: p.displayName ?? null });
+/**
+ * The profile section's version token, from the row as read (settings already cleaned by
+ * readSettings). The form and the save both call this with the same kind of input, so an
+ * untrimmed or damaged stored name cannot make every save look "changed elsewhere".
+ */
+export function profileVersion(p: Pick<Provider, "public_slug" | "is_public" | "settings">) {
+  return sectionVersion({ slug: p.public_slug, isPublic: p.is_public, displayName: p.settings.displayName ?? null });
 }
 
 /** The profile section: columns public_slug and is_public, and settings.displayName. */
 export async function saveProfile(tx: Queryable, userId: string, input: ProfileInput): Promise<ProfileResult> {
   await getOrCreateProvider(tx, userId);
-  const [row] = await tx.query<ProviderRow & { display_name: unknown }>(
-    `select ${COLUMNS}, settings -> 'displayName' as display_name from public.providers where owner_user_id = $1 for update`,
-    [userId],
-  );
-  if (input.version !== undefined && profileVersion({ ...row, displayName: row.display_name }) !== input.version) {
+  const [raw] = await tx.query<ProviderRow>(`select ${COLUMNS} from public.providers where owner_user_id = $1 for update`, [userId]);
+  const row: Provider = { ...raw, settings: readSettings(raw.settings) };
+  if (input.version !== undefined && profileVersion(row) !== input.version) {
     return { ok: false, reason: "stale" };
   }
   if (input.isPublic) {
-    const problems = publishProblems(readSettings(row.settings), input.publicSlug);
+    const problems = publishProblems(row.settings, input.publicSlug);
     if (problems.length > 0) return { ok: false, reason: "unpublishable", problems };
   }
   // Another provider's slug is invisible under RLS, but the unique index still sees it. A

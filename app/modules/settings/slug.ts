@@ -92,3 +92,11 @@ export const slugSchema = z
     const problem = slugProblem(slug);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/**
+ * A cheap first check for a URL's slug before any lookup: the shape and length the rules allow.
+ * Reserved words and the rest are the profile form's business.
+ */
+export function isPossibleSlug(slug: string): boolean {
+  return slug.length >= SLUG_RULES.minLength && slug.length <= SLUG_RULES.maxLength && SLUG_RULES.pattern.test(slug);
+}

@@ -1,7 +1,8 @@
 /**
  * Settings schemas: one per settings section, shared by conform on the client and by the server
- * action (both call `parseWithZod(formData, { schema })` from "@conform-to/zod/v4"), plus tolerant
- * readers for what is stored in `providers.settings` (jsonb). Pure: runs in the browser too.
+ * action (both call `parseWithZod(formData, { schema })` from "@conform-to/zod/v4"). The tolerant
+ * readers of what is stored live in stored.ts, version tokens in version.ts, publish rules in
+ * publish.ts. Pure: runs in the browser too.
  *
  * Conform's auto-coercion turns "" into undefined, "on" into true and "60" into 60 before these
  * schemas run. The schemas also accept the already-typed stored shape (plain objects), so the same
@@ -12,7 +13,7 @@
  */
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { slugProblem, slugSchema } from "./slug";
+import { slugSchema } from "./slug";
 
 export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}?";
 export const TEMPLATE_MAX_LENGTH = 300;
@@ -51,7 +52,9 @@ export const unknownPlaceholderMessage = (name: string) => `Unknown placeholder 
 /* Field helpers                                                                             */
 /* ----------------------------------------------------------------------------------------- */
 
-const HHMM_STRICT = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** "HH:MM", 00:00 to 23:59: the one definition of a stored time of day. */
+export const HHMM_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const HHMM_STRICT = HHMM_PATTERN;
 // "9:00" is accepted and padded: some browsers/keyboards drop the leading zero.
 const HHMM_LOOSE = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
@@ -109,7 +112,7 @@ export function unknownPlaceholders(template: string): string[] {
   return [...found];
 }
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   if (value.length > 2048) return false;
   try {
     const url = new URL(value);
@@ -202,15 +205,18 @@ const endAfterStart = [
   },
 ] as const;
 
-const workingHoursValueSchema = z.object(workingHoursShape).superRefine(...endAfterStart);
+export const workingHoursValueSchema = z.object(workingHoursShape).superRefine(...endAfterStart);
 export const workingHoursSchema = z.object({ ...workingHoursShape, version }).superRefine(...endAfterStart);
 export type WorkingHours = z.output<typeof workingHoursValueSchema>;
+
+/** What the hours form suggests before anything is saved (the zone comes from the provider row). */
+export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone">> = Object.freeze({ days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" });
 
 /* ----------------------------------------------------------------------------------------- */
 /* WhatsApp                                                                                  */
 /* ----------------------------------------------------------------------------------------- */
 
-const phoneField = z.string({ error: SETTINGS_MESSAGES.phone }).transform((raw, ctx) => {
+export const phoneField = z.string({ error: SETTINGS_MESSAGES.phone }).transform((raw, ctx) => {
   const phone = normalizePhone(raw);
   if (phone === null) {
     ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.phone });
@@ -219,7 +225,7 @@ const phoneField = z.string({ error: SETTINGS_MESSAGES.phone }).transform((raw, 
   return phone;
 });
 
-const templateField = z
+export const templateField = z
   .string({ error: SETTINGS_MESSAGES.templateRequired })
   .trim()
   .min(1, SETTINGS_MESSAGES.templateRequired)
@@ -239,7 +245,7 @@ const whatsappShape = {
   messageTemplate: templateField,
 };
 
-const whatsappValueSchema = z.object(whatsappShape);
+export const whatsappValueSchema = z.object(whatsappShape);
 export const whatsappSchema = z.object({ ...whatsappShape, version });
 export type WhatsApp = z.output<typeof whatsappValueSchema>;
 
@@ -250,7 +256,7 @@ export type WhatsApp = z.output<typeof whatsappValueSchema>;
 const L = BOOKING_LIMITS;
 // No schema-level defaults: the form is prefilled (with DEFAULT_BOOKING when nothing is stored),
 // so an emptied input is a mistake to point out, not a silent reset.
-const bookingShape = {
+export const bookingShape = {
   slotMinutes: wholeNumber(L.slotMinutes.min, L.slotMinutes.max, {
     required: "Enter the slot length in minutes",
     range: `Slot length must be a whole number of minutes from ${L.slotMinutes.min} to ${L.slotMinutes.max}`,
@@ -284,7 +290,7 @@ export const DEFAULT_BOOKING: Readonly<Booking> = Object.freeze({
 /* Profile                                                                                   */
 /* ----------------------------------------------------------------------------------------- */
 
-const displayNameField = z
+export const displayNameField = z
   .string({ error: SETTINGS_MESSAGES.displayNameType })
   .trim()
   .max(DISPLAY_NAME_MAX_LENGTH, SETTINGS_MESSAGES.displayNameTooLong)
@@ -328,7 +334,7 @@ const calendarShape = {
     }),
 };
 
-const calendarValueSchema = z.object(calendarShape);
+export const calendarValueSchema = z.object(calendarShape);
 export const calendarSelectionSchema = z.object({ ...calendarShape, version });
 export type CalendarSelection = z.output<typeof calendarValueSchema>;
 
@@ -339,246 +345,3 @@ export const settingsValueSchemas = {
   booking: bookingValueSchema,
   calendar: calendarValueSchema,
 } as const;
-
-/* ----------------------------------------------------------------------------------------- */
-/* Reading stored settings                                                                   */
-/* ----------------------------------------------------------------------------------------- */
-
-export const SETTINGS_PROBLEMS = {
-  root: "Your settings were stored in an unreadable format, so defaults are shown; please review and save each section.",
-  workingHours: "Working hours were stored in an old or damaged format; please save them again.",
-  whatsapp: "WhatsApp settings were stored in an old or damaged format; please save them again.",
-  booking: "Booking rules were stored in an old or damaged format, so defaults are shown; please save them again.",
-  calendar: "The calendar selection was stored in an old or damaged format; please choose your calendars again.",
-  displayName: "Your display name was stored in a damaged format; please save your profile again.",
-} as const;
-
-export type Settings = {
-  workingHours: WorkingHours | null;
-  whatsapp: WhatsApp | null;
-  booking: Booking;
-  calendar: { selectedCalendarIds: string[] };
-  displayName?: string;
-  /** Human hints about stored data that could not be used; empty when everything was fine. */
-  problems: string[];
-};
-
-/** Plain objects only: JSON never produces a Date, Map or class instance, so those are damage. */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Own properties only: a key inherited from a prototype is not stored data. */
-function own(record: Record<string, unknown>, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
-}
-
-function emptySettings(): Settings {
-  return { workingHours: null, whatsapp: null, booking: { ...DEFAULT_BOOKING }, calendar: { selectedCalendarIds: [] }, problems: [] };
-}
-
-function readWhatsapp(value: unknown, problems: string[]): WhatsApp | null {
-  const parsed = whatsappValueSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  problems.push(SETTINGS_PROBLEMS.whatsapp);
-  // Salvage the number when only the template (e.g. an older placeholder) or the flag is bad:
-  // losing the phone would silently unpublish the booking flow.
-  if (!isRecord(value)) return null;
-  const phone = phoneField.safeParse(own(value, "phoneE164"));
-  if (!phone.success) return null;
-  const template = templateField.safeParse(own(value, "messageTemplate"));
-  return {
-    enabled: own(value, "enabled") === true,
-    phoneE164: phone.data,
-    messageTemplate: template.success ? template.data : DEFAULT_WHATSAPP_TEMPLATE,
-  };
-}
-
-function readBooking(value: unknown, problems: string[]): Booking {
-  if (!isRecord(value)) {
-    problems.push(SETTINGS_PROBLEMS.booking);
-    return { ...DEFAULT_BOOKING };
-  }
-  // Field by field: one bad number should not reset the others.
-  const booking: Booking = { ...DEFAULT_BOOKING };
-  let damaged = false;
-  for (const key of Object.keys(bookingShape) as (keyof Booking)[]) {
-    const raw = own(value, key);
-    if (raw === undefined) continue; // added in a later version: default, nothing to report
-    const parsed = bookingShape[key].safeParse(raw);
-    if (parsed.success) booking[key] = parsed.data;
-    else damaged = true;
-  }
-  if (damaged) problems.push(SETTINGS_PROBLEMS.booking);
-  return booking;
-}
-
-function readCalendar(value: unknown, problems: string[]): { selectedCalendarIds: string[] } {
-  const parsed = calendarValueSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  problems.push(SETTINGS_PROBLEMS.calendar);
-  // Keep the entries that are still usable rather than dropping the whole selection.
-  const items = isRecord(value) ? own(value, "selectedCalendarIds") : undefined;
-  const ids: string[] = [];
-  if (Array.isArray(items)) {
-    for (const item of items) {
-      if (typeof item === "string" && isHttpUrl(item.trim()) && !ids.includes(item.trim())) ids.push(item.trim());
-    }
-  }
-  return { selectedCalendarIds: ids.slice(0, MAX_SELECTED_CALENDARS) };
-}
-
-function readSettingsUnsafe(raw: unknown): Settings {
-  const settings = emptySettings();
-  const { problems } = settings;
-  let root = raw;
-  // A text column (or a double-encoded jsonb value) holds the JSON as a string.
-  if (typeof root === "string") {
-    try {
-      root = JSON.parse(root) as unknown;
-    } catch {
-      problems.push(SETTINGS_PROBLEMS.root);
-      return settings;
-    }
-  }
-  if (root === null || root === undefined) return settings;
-  if (!isRecord(root)) {
-    problems.push(SETTINGS_PROBLEMS.root);
-    return settings;
-  }
-
-  const workingHours = own(root, "workingHours");
-  if (workingHours !== undefined && workingHours !== null) {
-    const parsed = workingHoursValueSchema.safeParse(workingHours);
-    if (parsed.success) settings.workingHours = parsed.data;
-    else problems.push(SETTINGS_PROBLEMS.workingHours);
-  }
-
-  const whatsapp = own(root, "whatsapp");
-  if (whatsapp !== undefined && whatsapp !== null) settings.whatsapp = readWhatsapp(whatsapp, problems);
-
-  const booking = own(root, "booking");
-  if (booking !== undefined && booking !== null) settings.booking = readBooking(booking, problems);
-
-  const calendar = own(root, "calendar");
-  if (calendar !== undefined && calendar !== null) settings.calendar = readCalendar(calendar, problems);
-
-  const displayName = own(root, "displayName");
-  if (displayName !== undefined && displayName !== null) {
-    const parsed = displayNameField.safeParse(displayName);
-    if (parsed.success) {
-      if (parsed.data !== undefined) settings.displayName = parsed.data;
-    } else {
-      problems.push(SETTINGS_PROBLEMS.displayName);
-    }
-  }
-  return settings;
-}
-
-/**
- * Never throws: a provider with damaged settings must still be able to open the settings page and
- * fix them. Missing sections give null/defaults silently; unusable ones add a hint to `problems`.
- */
-export function readSettings(raw: unknown): Settings {
-  try {
-    return readSettingsUnsafe(raw);
-  } catch {
-    // Only reachable for hostile inputs (throwing getters, proxies); still show a usable page.
-    const settings = emptySettings();
-    settings.problems.push(SETTINGS_PROBLEMS.root);
-    return settings;
-  }
-}
-
-/* ----------------------------------------------------------------------------------------- */
-/* Version tokens                                                                            */
-/* ----------------------------------------------------------------------------------------- */
-
-/** JSON with object keys sorted, so equal data gives equal text whatever the key order. */
-function canonicalJson(value: unknown, ancestors: Set<object>): string {
-  if (value === null || value === undefined) return "null";
-  switch (typeof value) {
-    case "string":
-      return JSON.stringify(value);
-    case "number":
-      return Number.isFinite(value) ? JSON.stringify(value) : "null";
-    case "boolean":
-      return value ? "true" : "false";
-    case "bigint":
-      return JSON.stringify(value.toString());
-    case "object":
-      break;
-    default:
-      return "null"; // functions, symbols: JSON drops them too
-  }
-  const obj = value as object;
-  if (ancestors.has(obj)) return '"[circular]"';
-  const toJSON = (obj as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return canonicalJson(toJSON.call(obj), ancestors);
-  ancestors.add(obj);
-  try {
-    if (Array.isArray(obj)) return `[${obj.map((item) => canonicalJson(item, ancestors)).join(",")}]`;
-    const record = obj as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const key of Object.keys(record).sort()) {
-      const item = record[key];
-      if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
-      parts.push(`${JSON.stringify(key)}:${canonicalJson(item, ancestors)}`);
-    }
-    return `{${parts.join(",")}}`;
-  } finally {
-    ancestors.delete(obj);
-  }
-}
-
-/**
- * Short stable token for a section's stored value: 32-bit FNV-1a over the UTF-8 canonical JSON,
- * 8 hex digits. Only detects "changed elsewhere since the form was loaded", not tampering, so a
- * tiny non-cryptographic hash is enough and runs in the browser. Missing and null are the same.
- */
-export function sectionVersion(value: unknown): string {
-  let text: string;
-  try {
-    text = canonicalJson(value, new Set());
-  } catch {
-    text = '"[unreadable]"';
-  }
-  const bytes = new TextEncoder().encode(text);
-  let hash = 0x811c9dc5;
-  for (const byte of bytes) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, "0");
-}
-
-/* ----------------------------------------------------------------------------------------- */
-/* Publishing                                                                                */
-/* ----------------------------------------------------------------------------------------- */
-
-export const PUBLISH_PROBLEMS = {
-  slug: "Choose a public address",
-  workingHours: "Set your working hours",
-  whatsapp: "Add your WhatsApp number",
-} as const;
-
-/**
- * Why the booking page may not go public yet; empty when it may. A stored slug that no longer
- * passes the rules (e.g. a word reserved later) gets its specific message.
- */
-export function publishProblems(settings: Settings, slug: string | null): string[] {
-  const problems: string[] = [];
-  const trimmed = slug?.trim() ?? "";
-  if (trimmed === "") problems.push(PUBLISH_PROBLEMS.slug);
-  else {
-    const slugIssue = slugProblem(trimmed.toLowerCase());
-    if (slugIssue) problems.push(slugIssue);
-  }
-  if (!settings.workingHours) problems.push(PUBLISH_PROBLEMS.workingHours);
-  if (!settings.whatsapp || !settings.whatsapp.enabled || !settings.whatsapp.phoneE164) {
-    problems.push(PUBLISH_PROBLEMS.whatsapp);
-  }
-  return problems;
-}

@@ -1,9 +1,9 @@
 import { createCookieSessionStorage, redirect, type SessionStorage } from "@remix-run/node";
 import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
-import { createAccount, findAccount, verifyPassword, type Account } from "~/models/accounts.server";
-import { getDb } from "./database.server";
-import { getEnv } from "./env.server";
-import { getSessionSecrets } from "./session-secret.server";
+import { createAccount, findAccount, verifyPassword, type Account } from "./accounts.server";
+import { getDb } from "~/server/db.server";
+import { getEnv } from "~/server/env.server";
+import { getSessionSecrets } from "~/server/session-secret.server";
 
 export type AuthResult = { ok: true; user: Account | null; headers: Headers; message?: string } | { ok: false; error: string; headers: Headers };
 

@@ -1,5 +1,5 @@
-import type { BusyInterval } from "~/lib/ical-busy";
-import { getEnv } from "./env.server";
+import type { BusyInterval } from "./ical-busy";
+import { getEnv } from "~/server/env.server";
 
 type Entry = { busy: BusyInterval[]; fetchedAt: number; window: { start: number; end: number }; key: string };
 

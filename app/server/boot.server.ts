@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { getDb, migrateDatabase, migrationPaths } from "./database.server";
+import { getDb } from "./db.server";
+import { migrateDatabase, migrationPaths } from "./migrate.server";
 import { getEnv } from "./env.server";
 
 export const DEMO_ACCOUNT = { email: "demo@example.com", password: "demo-password-123", slug: "demo-trainer" };

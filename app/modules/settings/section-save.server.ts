@@ -1,9 +1,10 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect } from "@remix-run/node";
 import type { z } from "zod";
-import { saveSection, type SectionKey } from "~/models/providers.server";
+import { saveSection, type SectionKey } from "./providers.server";
 import { requireProviderContext } from "./provider-context.server";
-import { invalidateProviderCaches } from "./public-page.server";
+import { announceProviderChanged } from "~/server/provider-events.server";
+import type { Queryable } from "~/server/db.server";
 
 export const STALE_MESSAGE = "This section was changed elsewhere; here is the current version.";
 
@@ -32,10 +33,23 @@ export async function saveSectionAction<S extends z.ZodType<Record<string, unkno
   const submission = parseWithZod(await request.formData(), { schema });
   if (submission.status !== "success") return json(submission.reply(), { status: 400, headers: ctx.headers });
   const { version, ...value } = submission.value as Record<string, unknown> & { version?: string };
-  const result = await ctx.run((tx) => saveSection(tx, ctx.user.id, key, value as never, version));
+  const result = await saveAndAnnounce(ctx, (tx) => saveSection(tx, ctx.user.id, key, value as never, version));
   if (!result.ok) {
     return json(staleReply(), { status: 409, headers: ctx.headers });
   }
-  invalidateProviderCaches(ctx.user.id);
   throw redirect(`${path}?saved=1`, { headers: ctx.headers });
+}
+
+/**
+ * The one way a settings write is committed: in the user's RLS transaction, and once it has
+ * committed and succeeded, "provider changed" is announced so every cache drops its copy.
+ * Announcing inside the transaction would let a visitor re-cache the old values before commit.
+ */
+export async function saveAndAnnounce<R extends { ok: boolean }>(
+  ctx: { user: { id: string }; run: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T> },
+  write: (tx: Queryable) => Promise<R>,
+): Promise<R> {
+  const result = await ctx.run(write);
+  if (result.ok) announceProviderChanged(ctx.user.id);
+  return result;
 }

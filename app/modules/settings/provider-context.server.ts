@@ -1,8 +1,8 @@
-import { sectionVersion } from "~/lib/settings-schemas";
-import { getOrCreateProvider, rawSection, type SectionKey } from "~/models/providers.server";
-import { requireUser } from "./auth.server";
-import { getDb } from "./database.server";
-import { withUser, type Queryable } from "./db.server";
+import { sectionVersion } from "./version";
+import { getOrCreateProvider, rawSection, type SectionKey } from "./providers.server";
+import { requireUser } from "~/modules/auth/auth.server";
+import { getDb } from "~/server/db.server";
+import { withUser, type Queryable } from "~/server/db.server";
 
 /** The signed-in user and a way to run queries as them (RLS on). */
 export async function requireProviderContext(request: Request) {

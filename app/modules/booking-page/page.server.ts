@@ -1,12 +1,13 @@
 import crypto from "node:crypto";
 import { DateTime } from "luxon";
-import { availabilityWindow, computeAvailability } from "~/lib/availability";
-import { fillTemplate, formatSlotForMessage, waLink } from "~/lib/whatsapp";
-import { findPublishedProvider } from "~/models/public-page.server";
-import { fetchProviderBusy } from "./busy.server";
-import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "./busy-cache.server";
-import { getDb } from "./database.server";
-import { getEnv } from "./env.server";
+import { availabilityWindow, computeAvailability } from "./availability";
+import { fillTemplate, formatSlotForMessage, waLink } from "./whatsapp";
+import { findPublishedProvider } from "./published-provider.server";
+import { fetchProviderBusy } from "~/modules/calendar/busy-times.server";
+import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
+import { getDb } from "~/server/db.server";
+import { pageCacheTtlMs } from "./cache-control.server";
+import { onProviderChanged } from "~/server/provider-events.server";
 
 /** Exactly what the public page renders: public fields only, strings ready to print. */
 export type PublicPage = {
@@ -31,15 +32,17 @@ const pageCache = new Map<string, { page: PublicPage; at: number; owner: string 
 const generations = new Map<string, number>();
 
 /** After any save by this provider: the next visitor (of this process) sees the change. */
-export function invalidateProviderCaches(ownerUserId: string) {
+function invalidateProviderCaches(ownerUserId: string) {
   invalidateBusyCache(ownerUserId);
   generations.set(ownerUserId, (generations.get(ownerUserId) ?? 0) + 1);
   for (const [slug, entry] of pageCache) if (entry.owner === ownerUserId) pageCache.delete(slug);
 }
 
+onProviderChanged(invalidateProviderCaches);
+
 export async function getPublicPage(slug: string): Promise<PublicPage | null> {
   const now = Date.now();
-  const ttl = Math.min(5_000, getEnv().BUSY_CACHE_TTL_SECONDS * 1000);
+  const ttl = pageCacheTtlMs();
   const hit = pageCache.get(slug);
   if (hit && now - hit.at < ttl) return hit.page;
   const before = new Map(generations);

@@ -1,16 +1,19 @@
-import { extractBusy, type BusyInterval } from "~/lib/ical-busy";
-import { calendarIntegrationsFor, markIntegrationRejected, type PublishedProvider } from "~/models/public-page.server";
-import { CalDavError, fetchCalendarIcs } from "./caldav.server";
-import { decryptCredentials } from "./calendar-accounts.server";
-import type { Database } from "./db.server";
-import { getEnv } from "./env.server";
+import { extractBusy, type BusyInterval } from "./ical-busy";
+import { CalDavError, fetchCalendarIcs } from "./caldav-client.server";
+import { decryptCredentials } from "./accounts.server";
+import type { Database } from "~/server/db.server";
+import { getEnv } from "~/server/env.server";
 import { assertPublicUrl } from "./network-guard.server";
+import { calendarIntegrationsFor, markIntegrationRejected } from "./public-reads.server";
+
+/** Whose calendars to read, and how to read floating times and all-day events. */
+export type BusyOwner = { ownerUserId: string; slug: string; timezone: string; selectedCalendarIds: string[] };
 
 /**
  * Busy intervals from every selected calendar, fetched in parallel. Fail closed: if any selected
  * calendar cannot be read, this throws; a calendar we could not read must never look free.
  */
-export async function fetchProviderBusy(db: Database, provider: PublishedProvider, window: { start: number; end: number }): Promise<BusyInterval[]> {
+export async function fetchProviderBusy(db: Database, provider: BusyOwner, window: { start: number; end: number }): Promise<BusyInterval[]> {
   const selected = provider.selectedCalendarIds;
   if (selected.length === 0) return [];
   const integrations = await calendarIntegrationsFor(db, provider.ownerUserId);

@@ -1,6 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
 
+/** How long one CalDAV request (verify, list, read) may take unless CALDAV_TIMEOUT_MS says otherwise. */
+export const DEFAULT_CALDAV_TIMEOUT_MS = 15_000;
+
 /** Environment, validated once. Every variable is listed in the README's configuration table. */
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -17,7 +20,7 @@ const schema = z.object({
   DEMO_SEED: z.enum(["true", "false"]).optional(),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   CALDAV_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"]).optional(),
-  CALDAV_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  CALDAV_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(DEFAULT_CALDAV_TIMEOUT_MS),
   BUSY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   BUSY_STALE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3 * 3600),
   PUBLIC_PAGE_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(30),

@@ -1,3 +1,4 @@
+import { DEFAULT_CALDAV_TIMEOUT_MS } from "~/server/env.server";
 /**
  * CalDAV access (Apple iCloud and any other CalDAV server) on top of tsdav.
  *
@@ -42,7 +43,6 @@ export class CalDavError extends Error {
 }
 
 export const ICLOUD_CALDAV_URL = "https://caldav.icloud.com";
-export const DEFAULT_CALDAV_TIMEOUT_MS = 15_000;
 
 const MSG_AUTH = "The server refused this username and password.";
 const MSG_AUTH_ICLOUD =

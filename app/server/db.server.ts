@@ -1,6 +1,7 @@
 import fs from "node:fs";
+import { getEnv, type Env } from "./env.server";
 
-/** The one interface both backends implement. Values in, rows out; SQL stays in app/models. */
+/** The one interface both backends implement. Values in, rows out; SQL stays in the modules' *.server.ts files. */
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Several statements, no parameters (migrations). */
@@ -99,7 +100,7 @@ export function withAnon<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Pr
 
 /**
  * The narrow privileged path (role service_role, which bypasses RLS) for the public page and for
- * account management. Only app/models/*.server.ts calls it, and each caller selects named columns.
+ * account management. Only the modules that own public reads call it (ESLint enforces the list), and each caller selects named columns.
  */
 export function withService<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
@@ -108,4 +109,20 @@ export function withService<T>(db: Database, fn: (tx: Queryable) => Promise<T>):
     ]);
     return fn(tx);
   });
+}
+
+declare global {
+  // Survives module reloads in `remix dev`, so one process keeps one database handle.
+  // eslint-disable-next-line no-var
+  var __db: Promise<Database> | undefined;
+}
+
+export function openDatabase(env: Env): Promise<Database> {
+  return env.DATABASE_URL ? openPostgres(env.DATABASE_URL, env.DATABASE_POOL_MAX) : openEmbedded(env.dataDir);
+}
+
+/** The process-wide database. Migrated by boot() before the server listens. */
+export function getDb(): Promise<Database> {
+  global.__db ??= openDatabase(getEnv());
+  return global.__db;
 }

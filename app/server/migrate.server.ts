@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "./db.server";
+import type { Env } from "./env.server";
 
 export class MigrationError extends Error {
   constructor(
@@ -97,4 +98,17 @@ export async function migrate(db: Database, opts: MigrateOptions): Promise<{ app
     }
   }
   return { applied, bootstrapped };
+}
+
+/** Where the migrator finds its files; the test support and the boot use the same list. */
+export function migrationPaths(appRoot: string) {
+  return {
+    migrationsDir: path.join(appRoot, "supabase", "migrations"),
+    bootstrapFile: path.join(appRoot, "supabase", "local", "auth_bootstrap.sql"),
+    seedFile: path.join(appRoot, "supabase", "seed.sql"),
+  };
+}
+
+export async function migrateDatabase(db: Database, env: Env, log: (l: string) => void) {
+  return migrate(db, { ...migrationPaths(env.appRoot), log });
 }

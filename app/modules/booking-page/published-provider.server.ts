@@ -1,0 +1,40 @@
+import { effectiveTimezone, readSettings } from "~/modules/settings/stored";
+import { type Booking, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
+import { withService, type Database } from "~/server/db.server";
+
+/**
+ * The privileged read of a published provider, on the service path (RLS bypassed), each
+ * selecting named columns only. Nothing here is sent to the browser as is: the route picks
+ * the public fields.
+ */
+export type PublishedProvider = {
+  ownerUserId: string; // server-side only: keys the busy-time cache, never rendered
+  slug: string;
+  displayName: string | null;
+  timezone: string;
+  workingHours: WorkingHours | null;
+  whatsapp: WhatsApp | null;
+  booking: Booking;
+  selectedCalendarIds: string[];
+};
+
+export async function findPublishedProvider(db: Database, slug: string): Promise<PublishedProvider | null> {
+  const [row] = await withService(db, (tx) =>
+    tx.query<{ owner_user_id: string; public_slug: string; timezone: string; settings: unknown }>(
+      "select owner_user_id, public_slug, timezone, settings from public.providers where public_slug = $1 and is_public",
+      [slug],
+    ),
+  );
+  if (!row) return null;
+  const s = readSettings(row.settings);
+  return {
+    ownerUserId: row.owner_user_id,
+    slug: row.public_slug,
+    displayName: s.displayName ?? null,
+    timezone: effectiveTimezone(s, row.timezone),
+    workingHours: s.workingHours,
+    whatsapp: s.whatsapp,
+    booking: s.booking,
+    selectedCalendarIds: s.calendar.selectedCalendarIds,
+  };
+}

@@ -25,7 +25,10 @@ export default function handleRequest(
   const dataTag = responseHeaders.get("ETag");
   const etag = dataTag ? `${dataTag.slice(0, -1)}.${remixContext.manifest.version}"` : null;
   if (etag) responseHeaders.set("ETag", etag);
-  const matched = etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD") ? etagMatch(request.headers.get("If-None-Match"), etag) : null;
+  const matched =
+    etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD")
+      ? etagMatch(request.headers.get("If-None-Match"), etag)
+      : null;
   if (matched) {
     // Answer with the tag of the representation the client holds (gzip or not).
     if (matched !== "*") responseHeaders.set("ETag", matched);
@@ -39,30 +42,27 @@ export default function handleRequest(
   const waitForAll = staticPage || isbot(request.headers.get("user-agent") ?? "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
-      {
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(
-            new Response(createReadableStreamFromReadable(body), {
-              headers: responseHeaders,
-              status: responseStatusCode,
-            }),
-          );
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) console.error(error);
-        },
+    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+      [waitForAll ? "onAllReady" : "onShellReady"]() {
+        shellRendered = true;
+        const body = new PassThrough();
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        resolve(
+          new Response(createReadableStreamFromReadable(body), {
+            headers: responseHeaders,
+            status: responseStatusCode,
+          }),
+        );
+        pipe(body);
       },
-    );
+      onShellError(error: unknown) {
+        reject(error);
+      },
+      onError(error: unknown) {
+        responseStatusCode = 500;
+        if (shellRendered) console.error(error);
+      },
+    });
     setTimeout(abort, ABORT_DELAY);
   });
 }

@@ -15,12 +15,17 @@ const packages = [
 const missing = packages.filter(([, paths]) => !paths.some((p) => fs.existsSync(p))).map(([name]) => name);
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`Missing Debian packages for the tests: ${missing.join(" ")}\nInstall them: sudo apt-get install -y ${missing.join(" ")}`);
+    console.error(
+      `Missing Debian packages for the tests: ${missing.join(" ")}\nInstall them: sudo apt-get install -y ${missing.join(" ")}`,
+    );
     process.exit(1);
   }
   console.log(`[test] installing Debian packages: ${missing.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-q"], ["install", "-y", "-q", "--no-install-recommends", ...missing]]) {
+  for (const args of [
+    ["update", "-q"],
+    ["install", "-y", "-q", "--no-install-recommends", ...missing],
+  ]) {
     const r = spawnSync("apt-get", args, { stdio: "inherit", env });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
@@ -28,6 +33,8 @@ if (missing.length > 0) {
 
 const steps = [
   ["typecheck", "npx", ["tsc"]],
+  // The layout rules (routes → modules → server, no cycles, withService only where owned).
+  ["lint", "npm", ["run", "-s", "lint"]],
   // Built once here: suites that start the app in parallel must not each rebuild it.
   ["build", "npx", ["remix", "build"]],
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],

@@ -39,7 +39,17 @@ export function FormErrors({ id, errors, showStale = true }: { id: string; error
 }
 
 /** A submit button that says what is happening while the form is on its way (JS only). */
-export function SubmitButton({ children, pendingText, intent, className }: { children: ReactNode; pendingText: string; intent?: string; className?: string }) {
+export function SubmitButton({
+  children,
+  pendingText,
+  intent,
+  className,
+}: {
+  children: ReactNode;
+  pendingText: string;
+  intent?: string;
+  className?: string;
+}) {
   const navigation = useNavigation();
   // Several forms on one page: only the one whose hidden `intent` was sent shows as pending.
   const pending = navigation.state === "submitting" && (intent ? navigation.formData?.get("intent") === intent : true);

@@ -68,7 +68,9 @@ export default function PublicBookingPage() {
           {page.bookable ? (
             <p>Tap a time: WhatsApp opens with a message ready to send.</p>
           ) : (
-            <p className="banner warn">Online booking by WhatsApp is switched off; contact {page.name} directly to book one of these times.</p>
+            <p className="banner warn">
+              Online booking by WhatsApp is switched off; contact {page.name} directly to book one of these times.
+            </p>
           )}
           {page.days.map((day) => (
             <section key={day.date} className="day" aria-labelledby={`d-${day.date}`}>

@@ -13,8 +13,6 @@ import { saveAndAnnounce, staleReply } from "~/modules/settings/section-save.ser
 
 export const headers = privateHeaders;
 
-
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireProviderContext(request);
   const p = await ctx.provider();
@@ -42,11 +40,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const result = await saveAndAnnounce(ctx, (tx) => saveProfile(tx, ctx.user.id, submission.value));
   if (!result.ok) {
     if (result.reason === "stale") return json(staleReply(), { status: 409, headers: ctx.headers });
-    if (result.reason === "slug-taken") return json(submission.reply({ fieldErrors: { publicSlug: ["This address is taken. Try another one."] } }), { status: 400, headers: ctx.headers });
-    return json(
-      submission.reply({ fieldErrors: { isPublic: ["Your page cannot be published yet:", ...result.problems] } }),
-      { status: 400, headers: ctx.headers },
-    );
+    if (result.reason === "slug-taken")
+      return json(submission.reply({ fieldErrors: { publicSlug: ["This address is taken. Try another one."] } }), {
+        status: 400,
+        headers: ctx.headers,
+      });
+    return json(submission.reply({ fieldErrors: { isPublic: ["Your page cannot be published yet:", ...result.problems] } }), {
+      status: 400,
+      headers: ctx.headers,
+    });
   }
   throw redirect("/settings?saved=1", { headers: ctx.headers });
 }
@@ -82,7 +84,12 @@ export default function ProfileSettings() {
         <FieldErrors field={fields.publicSlug} />
 
         <label htmlFor={fields.displayName.id}>Name shown to clients (optional)</label>
-        <input {...getInputProps(fields.displayName, { type: "text" })} maxLength={80} autoComplete="organization" autoFocus={focus === "displayName"} />
+        <input
+          {...getInputProps(fields.displayName, { type: "text" })}
+          maxLength={80}
+          autoComplete="organization"
+          autoFocus={focus === "displayName"}
+        />
         <FieldErrors field={fields.displayName} />
 
         <label className="check" htmlFor={fields.isPublic.id}>
@@ -105,7 +112,9 @@ export default function ProfileSettings() {
       {publicUrl ? (
         <>
           <h2>Your page</h2>
-          <p className="hint">{data.isPublic ? "Published: share this link with clients." : "Not published yet: only you know this address."}</p>
+          <p className="hint">
+            {data.isPublic ? "Published: share this link with clients." : "Not published yet: only you know this address."}
+          </p>
           <code className="copy" id="public-url">
             {publicUrl}
           </code>
@@ -128,7 +137,12 @@ function CopyButton({ text }: { text: string }) {
     <button
       type="button"
       className="secondary"
-      onClick={() => navigator.clipboard.writeText(text).then(() => setCopied(true), () => setCopied(false))}
+      onClick={() =>
+        navigator.clipboard.writeText(text).then(
+          () => setCopied(true),
+          () => setCopied(false),
+        )
+      }
     >
       {copied ? "Copied" : "Copy link"}
     </button>

@@ -42,7 +42,10 @@ export default function BookingSettings() {
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(bookingSchema, { id: `booking-${values.version}`, lastResult, defaultValue: values });
-  const focus = firstErrorField(lastResult?.error, FIELDS.map((f) => f.name));
+  const focus = firstErrorField(
+    lastResult?.error,
+    FIELDS.map((f) => f.name),
+  );
   return (
     <section className="card" aria-labelledby="booking-heading">
       <h1 id="booking-heading">Booking rules</h1>

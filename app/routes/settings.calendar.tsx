@@ -49,23 +49,31 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === "connect") {
     const submission = parseWithZod(formData, { schema: connectCalendarSchema });
     const reply = (opts?: Parameters<typeof submission.reply>[0]) => submission.reply({ ...opts, hideFields: ["password"] });
-    if (submission.status !== "success") return json<ActionData>({ intent: `connect-${formData.get("type")}`, result: reply() }, { status: 400, headers: ctx.headers });
+    if (submission.status !== "success")
+      return json<ActionData>({ intent: `connect-${formData.get("type")}`, result: reply() }, { status: 400, headers: ctx.headers });
     const result = await connectAccount(ctx.user.id, submission.value);
     if (!result.ok) {
-      return json<ActionData>({ intent: `connect-${submission.value.type}`, result: reply({ formErrors: [result.message] }) }, { status: 400, headers: ctx.headers });
+      return json<ActionData>(
+        { intent: `connect-${submission.value.type}`, result: reply({ formErrors: [result.message] }) },
+        { status: 400, headers: ctx.headers },
+      );
     }
     throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
   }
 
   if (intent === "select") {
     const submission = parseWithZod(formData, { schema: calendarSelectionSchema });
-    if (submission.status !== "success") return json<ActionData>({ intent: "select", result: submission.reply() }, { status: 400, headers: ctx.headers });
+    if (submission.status !== "success")
+      return json<ActionData>({ intent: "select", result: submission.reply() }, { status: 400, headers: ctx.headers });
     // Only calendars of the connected accounts, as the server lists them right now.
     const accounts = await listAccounts(ctx.user.id);
     if (accounts.some((a) => a.calendars === null) && submission.value.selectedCalendarIds.length > 0) {
       const reason = accounts.find((a) => a.error)?.error?.message ?? "";
       return json<ActionData>(
-        { intent: "select", result: submission.reply({ formErrors: [`Your calendar server could not be checked, so nothing was changed. ${reason}`.trim()] }) },
+        {
+          intent: "select",
+          result: submission.reply({ formErrors: [`Your calendar server could not be checked, so nothing was changed. ${reason}`.trim()] }),
+        },
         { status: 400, headers: ctx.headers },
       );
     }
@@ -73,14 +81,22 @@ export async function action({ request }: ActionFunctionArgs) {
     const unknown = submission.value.selectedCalendarIds.filter((url) => !allowed.has(url));
     if (unknown.length > 0) {
       return json<ActionData>(
-        { intent: "select", result: submission.reply({ fieldErrors: { selectedCalendarIds: ["These calendars are not in your connected account (anymore); untick them: " + unknown.join(", ")] } }) },
+        {
+          intent: "select",
+          result: submission.reply({
+            fieldErrors: {
+              selectedCalendarIds: ["These calendars are not in your connected account (anymore); untick them: " + unknown.join(", ")],
+            },
+          }),
+        },
         { status: 400, headers: ctx.headers },
       );
     }
     const saved = await saveAndAnnounce(ctx, (tx) =>
       saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: submission.value.selectedCalendarIds }, submission.value.version),
     );
-    if (!saved.ok) return json<ActionData>({ intent: "select", result: staleReply(), stale: STALE_MESSAGE }, { status: 409, headers: ctx.headers });
+    if (!saved.ok)
+      return json<ActionData>({ intent: "select", result: staleReply(), stale: STALE_MESSAGE }, { status: 409, headers: ctx.headers });
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
 
@@ -115,8 +131,8 @@ export default function CalendarSettings() {
       <SavedBanner show={!!flash && !actionData}>{flash}</SavedBanner>
       {data.accounts.length === 0 ? (
         <p>
-          No calendar connected yet. Connect your Apple iCloud calendar (or any CalDAV calendar) so that clients only see times you
-          are really free. Until then, your page shows your working hours as free.
+          No calendar connected yet. Connect your Apple iCloud calendar (or any CalDAV calendar) so that clients only see times you are
+          really free. Until then, your page shows your working hours as free.
         </p>
       ) : (
         <>
@@ -125,7 +141,9 @@ export default function CalendarSettings() {
               <h2>{a.label}</h2>
               <p>
                 Signed in as <strong>{a.username}</strong>. Status:{" "}
-                <strong data-testid="account-status">{a.status === "active" ? "connected" : a.status === "error" ? "needs reconnecting" : a.status}</strong>
+                <strong data-testid="account-status">
+                  {a.status === "active" ? "connected" : a.status === "error" ? "needs reconnecting" : a.status}
+                </strong>
               </p>
               {a.error ? (
                 <p className="banner err" role="alert">
@@ -154,7 +172,11 @@ export default function CalendarSettings() {
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
-  const [form, fields] = useZodForm(calendarSelectionSchema, { id: `calendar-select-${data.version}`, lastResult, defaultValue: { selectedCalendarIds: data.selected } });
+  const [form, fields] = useZodForm(calendarSelectionSchema, {
+    id: `calendar-select-${data.version}`,
+    lastResult,
+    defaultValue: { selectedCalendarIds: data.selected },
+  });
   const calendars = data.accounts.flatMap((a) => a.calendars ?? []);
   const checked = new Set(((lastResult?.initialValue?.selectedCalendarIds as string[] | undefined) ?? data.selected).map(String));
   return (
@@ -168,7 +190,10 @@ function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: Su
         {calendars.map((c) => (
           <label key={c.url} className="check" style={{ display: "flex" }}>
             <input type="checkbox" name="selectedCalendarIds" value={c.url} defaultChecked={checked.has(c.url)} />
-            <span aria-hidden="true" style={{ display: "inline-block", width: 12, height: 12, borderRadius: 6, background: c.color ?? "#888" }} />
+            <span
+              aria-hidden="true"
+              style={{ display: "inline-block", width: 12, height: 12, borderRadius: 6, background: c.color ?? "#888" }}
+            />
             {c.name}
           </label>
         ))}

@@ -22,7 +22,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const { email, password, redirectTo } = submission.value;
   const result = await getAuth().signUp(request, email, password);
   if (!result.ok) {
-    return json({ ...submission.reply({ formErrors: [result.error], hideFields: ["password"] }), notice: null }, { status: 400, headers: result.headers });
+    return json(
+      { ...submission.reply({ formErrors: [result.error], hideFields: ["password"] }), notice: null },
+      { status: 400, headers: result.headers },
+    );
   }
   if (!result.user) return json({ ...submission.reply({ resetForm: true }), notice: result.message ?? null }, { headers: result.headers });
   throw redirect(safeRedirect(redirectTo), { headers: result.headers });

@@ -22,9 +22,7 @@ export async function boot(log: (line: string) => void = (l) => console.log(l)) 
   const seedDemo = env.DEMO_SEED ? env.DEMO_SEED === "true" : env.mode === "embedded" && env.NODE_ENV !== "production";
   if (isNewDatabase && seedDemo) {
     await db.exec(fs.readFileSync(migrationPaths(env.appRoot).seedFile, "utf8"));
-    log(
-      `[boot] demo provider created: sign in as ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password}, public page /c/${DEMO_ACCOUNT.slug}`,
-    );
+    log(`[boot] demo provider created: sign in as ${DEMO_ACCOUNT.email} / ${DEMO_ACCOUNT.password}, public page /c/${DEMO_ACCOUNT.slug}`);
   }
   // Fail at start-up, not at the first calendar connection, when keys are missing in production.
   const { getKeyring } = await import("./keyring.server");
@@ -38,7 +36,10 @@ export async function boot(log: (line: string) => void = (l) => console.log(l)) 
 }
 
 function firstMigrationFile(appRoot: string) {
-  return fs.readdirSync(migrationPaths(appRoot).migrationsDir).filter((f) => f.endsWith(".sql")).sort()[0];
+  return fs
+    .readdirSync(migrationPaths(appRoot).migrationsDir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()[0];
 }
 
 export async function migrateCommand() {

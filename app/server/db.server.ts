@@ -15,10 +15,7 @@ export interface Database extends Queryable {
 }
 
 export async function openEmbedded(dataDir: string | undefined): Promise<Database> {
-  const [{ PGlite }, { pgcrypto }] = await Promise.all([
-    import("@electric-sql/pglite"),
-    import("@electric-sql/pglite/contrib/pgcrypto"),
-  ]);
+  const [{ PGlite }, { pgcrypto }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite/contrib/pgcrypto")]);
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, { extensions: { pgcrypto } });
   const wrap = (q: Pick<typeof pg, "query" | "exec">): Queryable => ({
@@ -65,7 +62,10 @@ export async function openPostgres(url: string, poolMax = 10): Promise<Database>
       } catch (err) {
         // A connection that could not roll back may still carry this user's role and claims:
         // destroy it rather than hand it to the next request.
-        broken = await client.query("rollback").then(() => false, () => true);
+        broken = await client.query("rollback").then(
+          () => false,
+          () => true,
+        );
         throw err;
       } finally {
         client.release(broken);
@@ -113,7 +113,6 @@ export function withService<T>(db: Database, fn: (tx: Queryable) => Promise<T>):
 
 declare global {
   // Survives module reloads in `remix dev`, so one process keeps one database handle.
-  // eslint-disable-next-line no-var
   var __db: Promise<Database> | undefined;
 }
 

@@ -22,7 +22,12 @@ const schema = z.object({
   CALDAV_ALLOW_PRIVATE_NETWORKS: z.enum(["true", "false"]).optional(),
   CALDAV_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(DEFAULT_CALDAV_TIMEOUT_MS),
   BUSY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
-  BUSY_STALE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(3 * 3600),
+  BUSY_STALE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(3 * 3600),
   PUBLIC_PAGE_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(30),
   PUBLIC_PAGE_S_MAXAGE: z.coerce.number().int().min(0).max(3600).default(60),
 });

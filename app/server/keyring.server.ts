@@ -20,7 +20,9 @@ export function getKeyring(): Keyring {
   } else if (env.mode === "embedded" && env.NODE_ENV !== "production") {
     const local = loadOrCreateLocalKey(env.dataDir);
     if (local.created) {
-      console.warn(`[crypto] ENCRYPTION_KEY is not set: generated a key in ${env.dataDir}/encryption.key. Set ENCRYPTION_KEY for anything but local use.`);
+      console.warn(
+        `[crypto] ENCRYPTION_KEY is not set: generated a key in ${env.dataDir}/encryption.key. Set ENCRYPTION_KEY for anything but local use.`,
+      );
     }
     keyring = createKeyring([{ id: local.id, key: local.key }]);
   } else {

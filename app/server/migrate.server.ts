@@ -51,9 +51,7 @@ export async function migrate(db: Database, opts: MigrateOptions): Promise<{ app
   let bootstrapped = false;
 
   // Supabase already has schema auth; only a bare database gets the local stand-in.
-  const [{ has_auth }] = await db.query<{ has_auth: boolean }>(
-    "select to_regnamespace('auth') is not null as has_auth",
-  );
+  const [{ has_auth }] = await db.query<{ has_auth: boolean }>("select to_regnamespace('auth') is not null as has_auth");
   if (!has_auth) {
     const sql = fs.readFileSync(opts.bootstrapFile, "utf8");
     try {
@@ -83,10 +81,11 @@ export async function migrate(db: Database, opts: MigrateOptions): Promise<{ app
         const done = await tx.query("select 1 from supabase_migrations.schema_migrations where version = $1", [m.version]);
         if (done.length > 0) return false;
         await tx.exec(m.sql);
-        await tx.query(
-          "insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)",
-          [m.version, m.name, [m.sql]],
-        );
+        await tx.query("insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)", [
+          m.version,
+          m.name,
+          [m.sql],
+        ]);
         return true;
       });
       if (did) {

@@ -7,7 +7,6 @@ type Listener = (ownerUserId: string) => void;
 
 declare global {
   // One set per process, even when `remix dev` reloads modules.
-  // eslint-disable-next-line no-var
   var __providerChangedListeners: Set<Listener> | undefined;
 }
 

@@ -14,7 +14,9 @@ export function getSessionSecrets(): string[] {
   if (secrets && cachedFor === env) return secrets;
   cachedFor = env;
   if (env.SESSION_SECRET) {
-    secrets = env.SESSION_SECRET.split(",").map((s) => s.trim()).filter(Boolean);
+    secrets = env.SESSION_SECRET.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     // Each secret of a rotation list must be strong on its own: any of them signs valid cookies.
     if (secrets.some((s) => s.length < 32)) throw new Error("Every SESSION_SECRET entry must be at least 32 characters");
   } else if (env.mode === "embedded" && env.NODE_ENV !== "production") {

@@ -1,7 +1,19 @@
 // Minimal types for the parts of autocannon's programmatic API the benchmarks use
 // (autocannon ships no types and @types/autocannon is not a dependency).
 declare module "autocannon" {
-  type Histogram = { average: number; mean: number; stddev: number; min: number; max: number; p50: number; p90: number; p97_5: number; p99: number; total: number; sent?: number };
+  type Histogram = {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    p50: number;
+    p90: number;
+    p97_5: number;
+    p99: number;
+    total: number;
+    sent?: number;
+  };
   export type Result = {
     url: string;
     duration: number;

@@ -23,7 +23,6 @@ const BUSY_COUNT = 2_000;
 const RUNS = 21;
 const WARMUP = 3;
 
-
 function randomBusy(count: number, seed: number): BusyInterval[] {
   const rand = mulberry32(seed);
   const spanMinutes = (RULES.horizonDays + 1) * 24 * 60;
@@ -50,7 +49,11 @@ function baseline(workingHours: WorkingHours, rules: BookingRules, busy: BusyInt
     if (!workingHours.days.includes(d.weekday)) continue;
     const dayEnd = d.set({ hour: eh, minute: em });
     const slots: DaySlots["slots"] = [];
-    for (let s = d.set({ hour: sh, minute: sm }); s.plus({ minutes: rules.slotMinutes }) <= dayEnd; s = s.plus({ minutes: rules.slotMinutes })) {
+    for (
+      let s = d.set({ hour: sh, minute: sm });
+      s.plus({ minutes: rules.slotMinutes }) <= dayEnd;
+      s = s.plus({ minutes: rules.slotMinutes })
+    ) {
       const startMs = s.toMillis();
       const endMs = startMs + rules.slotMinutes * MINUTE_MS;
       if (startMs < earliest || startMs >= horizonEnd) continue;
@@ -100,7 +103,9 @@ async function main(): Promise<void> {
   const candidates = countSlots(computeAvailability({ workingHours: WORKING_HOURS, rules: RULES, busy: [], now: NOW }));
   const r = await runEngineBench();
   const fmt = (ms: number): string => ms.toFixed(3).padStart(10);
-  console.log(`availability engine: ${RULES.horizonDays} days, ${candidates} candidate slots, ${r.slots} free, ${r.busy} busy intervals, median of ${RUNS} runs`);
+  console.log(
+    `availability engine: ${RULES.horizonDays} days, ${candidates} candidate slots, ${r.slots} free, ${r.busy} busy intervals, median of ${RUNS} runs`,
+  );
   console.log("| implementation            |    median ms |");
   console.log("|---------------------------|--------------|");
   console.log(`| engine (sort+merge+sweep) | ${fmt(r.engineMs)}   |`);

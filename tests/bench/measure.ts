@@ -28,7 +28,15 @@ export function rawGet(url: string, headers: Record<string, string> = {}, agent?
       const ttfbMs = performance.now() - t0;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ttfbMs, totalMs: performance.now() - t0 }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ttfbMs,
+          totalMs: performance.now() - t0,
+        }),
+      );
       res.on("error", reject);
     });
     req.on("timeout", () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
@@ -66,7 +74,9 @@ export async function loadTest(url: string, opts: { durationS: number; connectio
   if (result.requests.total === 0) throw new Error(`load test of ${url}: no request completed within ${opts.durationS} s`);
   const failures = result.errors + result.timeouts + result.non2xx;
   if (failures > 0) {
-    throw new Error(`load test of ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`);
+    throw new Error(
+      `load test of ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodeStats)})`,
+    );
   }
   return {
     url,
@@ -92,7 +102,11 @@ export async function pageWeight(pageUrl: string): Promise<PageWeight> {
   if (gz.headers["content-encoding"] !== "gzip") throw new Error(`GET ${pageUrl}: not gzip-compressed`);
   const html = id.body.toString("utf8");
   const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
-  const stylesheets = [...html.matchAll(/<link\b[^>]*>/g)].map((m) => m[0]).filter((t) => /\brel="stylesheet"/.test(t)).map((t) => attr(t, "href")!).filter(Boolean);
+  const stylesheets = [...html.matchAll(/<link\b[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((t) => /\brel="stylesheet"/.test(t))
+    .map((t) => attr(t, "href")!)
+    .filter(Boolean);
   const scriptTags = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   const scripts = scriptTags.map((t) => attr(t, "src")).filter((s): s is string => !!s);
   const inline = scriptTags.length - scripts.length;

@@ -61,7 +61,8 @@ async function pageVsStatic(app: AppServer, slug: string, label: string): Promis
   fs.writeFileSync(file, identity.body);
   try {
     const check = await rawGet(`${app.url}/${name}`, { "Accept-Encoding": "identity" });
-    if (check.status !== 200 || check.body.length !== identity.body.length) throw new Error(`static copy not served as written (HTTP ${check.status}, ${check.body.length} bytes)`);
+    if (check.status !== 200 || check.body.length !== identity.body.length)
+      throw new Error(`static copy not served as written (HTTP ${check.status}, ${check.body.length} bytes)`);
     const opts = { durationS: DURATION, connections: CONNECTIONS };
     await warmUp(pageUrl);
     const page = await loadTest(pageUrl, opts);
@@ -113,7 +114,10 @@ type Report = {
 async function main() {
   const cpus = os.cpus();
   const started = new Date();
-  const loadAvg = os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+  const loadAvg = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
   console.log(`[bench] ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, node ${process.version}, load ${loadAvg}`);
   console.log(`[bench] load runs: ${DURATION} s per target, ${CONNECTIONS} connections; cold/warm TTFB: n=${COLD_N}`);
 
@@ -134,10 +138,12 @@ async function main() {
       await createProviderThroughForms(app.url, radicale!, seeded.calendars);
       const first = await rawGet(`${app.url}/c/${BENCH_PROVIDER.slug}`, { "Accept-Encoding": "identity" });
       const html = first.body.toString("utf8");
-      if (first.status !== 200 || html.includes("Availability cannot be shown")) throw new Error(`the Radicale provider's page is not ok (HTTP ${first.status})`);
+      if (first.status !== 200 || html.includes("Availability cannot be shown"))
+        throw new Error(`the Radicale provider's page is not ok (HTTP ${first.status})`);
       const times = slotTimes(html);
       // The daily 12:30-13:30 lunch in "Personal" must be busy: proof the calendars are read.
-      if (times.length === 0 || times.includes("12:30") || times.includes("13:00")) throw new Error(`busy times from Radicale not applied (slots: ${times.slice(0, 40).join(" ")})`);
+      if (times.length === 0 || times.includes("12:30") || times.includes("13:00"))
+        throw new Error(`busy times from Radicale not applied (slots: ${times.slice(0, 40).join(" ")})`);
       return app;
     });
 
@@ -147,12 +153,19 @@ async function main() {
 
     const pairs: PairResult[] = [];
     pairs.push(await step(`load: /c/${DEMO_SLUG} vs static copy`, () => pageVsStatic(warmApp!, DEMO_SLUG, "demo (no calendar)")));
-    pairs.push(await step(`load: /c/${BENCH_PROVIDER.slug} vs static copy`, () => pageVsStatic(warmApp!, BENCH_PROVIDER.slug, "2 Radicale calendars, warm cache")));
+    pairs.push(
+      await step(`load: /c/${BENCH_PROVIDER.slug} vs static copy`, () =>
+        pageVsStatic(warmApp!, BENCH_PROVIDER.slug, "2 Radicale calendars, warm cache"),
+      ),
+    );
 
     await step("restart the app with BUSY_CACHE_TTL_SECONDS=0 (same database)", async () => {
       await warmApp!.stop({ keepDataDir: true });
       warmApp = undefined;
-      coldApp = await startAppServer({ dataDir, env: { BUSY_CACHE_TTL_SECONDS: "0", BUSY_STALE_SECONDS: "0", CALDAV_TIMEOUT_MS: "15000" } });
+      coldApp = await startAppServer({
+        dataDir,
+        env: { BUSY_CACHE_TTL_SECONDS: "0", BUSY_STALE_SECONDS: "0", CALDAV_TIMEOUT_MS: "15000" },
+      });
     });
 
     const cold = await step(`cold TTFB /c/${BENCH_PROVIDER.slug}, both calendars fetched per request (n=${COLD_N})`, async () => {
@@ -160,7 +173,8 @@ async function main() {
       // The first request after start also pays for JIT warm-up and the first database queries.
       const [firstAfterStart] = await ttfbSamples(url, 1);
       const samples = await ttfbSamples(url, COLD_N, (r) => {
-        if (!String(r.headers["cache-control"]).includes("s-maxage=60")) throw new Error(`cold page not in state ok: ${r.headers["cache-control"]}`);
+        if (!String(r.headers["cache-control"]).includes("s-maxage=60"))
+          throw new Error(`cold page not in state ok: ${r.headers["cache-control"]}`);
       });
       return { samples, firstAfterStart };
     });
@@ -225,47 +239,78 @@ function render(r: Report): string {
   lines.push(`| Load average at start (1/5/15 min) | ${r.load} |`, "");
 
   lines.push(`### Public page under load`, "");
-  lines.push(`autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, \`Accept-Encoding: gzip\`, same Express server (compression on for both).`);
+  lines.push(
+    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, \`Accept-Encoding: gzip\`, same Express server (compression on for both).`,
+  );
   lines.push("The static file holds exactly the page's HTML bytes, so both responses compress to the same size.", "");
   lines.push("| Target | HTML bytes | Requests/s | p50 ms | p99 ms | Static / page (req/s) |");
   lines.push("|---|---:|---:|---:|---:|---:|");
   for (const p of r.pairs) {
     lines.push(`| \`/c/…\` page: ${p.label} | ${num(p.bytes)} | ${num(p.page.requestsPerSec)} | ${p.page.p50Ms} | ${p.page.p99Ms} | |`);
-    lines.push(`| static file, same bytes | ${num(p.bytes)} | ${num(p.file.requestsPerSec)} | ${p.file.p50Ms} | ${p.file.p99Ms} | ${(p.file.requestsPerSec / p.page.requestsPerSec).toFixed(2)}× |`);
+    lines.push(
+      `| static file, same bytes | ${num(p.bytes)} | ${num(p.file.requestsPerSec)} | ${p.file.p50Ms} | ${p.file.p99Ms} | ${(p.file.requestsPerSec / p.page.requestsPerSec).toFixed(2)}× |`,
+    );
   }
   lines.push("");
 
   lines.push("### Cold path: time to first byte", "");
-  lines.push(`\`/c/${BENCH_PROVIDER.slug}\`: provider with two Radicale calendars (${r.events} events incl. recurring series with exceptions), 30-day horizon, requests one after the other on a keep-alive connection, n=${r.cold.samples.length}.`, "");
+  lines.push(
+    `\`/c/${BENCH_PROVIDER.slug}\`: provider with two Radicale calendars (${r.events} events incl. recurring series with exceptions), 30-day horizon, requests one after the other on a keep-alive connection, n=${r.cold.samples.length}.`,
+    "",
+  );
   lines.push("| Busy cache | Median ms | p95 ms | Min ms | Max ms |", "|---|---:|---:|---:|---:|");
-  const row = (label: string, s: number[]) => `| ${label} | ${ms(median(s))} | ${ms(percentile(s, 95))} | ${ms(Math.min(...s))} | ${ms(Math.max(...s))} |`;
+  const row = (label: string, s: number[]) =>
+    `| ${label} | ${ms(median(s))} | ${ms(percentile(s, 95))} | ${ms(Math.min(...s))} | ${ms(Math.max(...s))} |`;
   lines.push(row("off (`BUSY_CACHE_TTL_SECONDS=0`): both calendars fetched from CalDAV per request", r.cold.samples));
   lines.push(row("on (warm): busy times from the per-provider cache", r.warm.samples));
   lines.push("");
-  lines.push(`First request after a restart (cache empty, process cold): ${ms(r.cold.firstAfterStart)} ms. Cold / warm median: ${(median(r.cold.samples) / median(r.warm.samples)).toFixed(1)}×.`, "");
+  lines.push(
+    `First request after a restart (cache empty, process cold): ${ms(r.cold.firstAfterStart)} ms. Cold / warm median: ${(median(r.cold.samples) / median(r.warm.samples)).toFixed(1)}×.`,
+    "",
+  );
 
   lines.push("### Availability engine", "");
-  lines.push(`90 days of slots against ${num(r.engine.busy)} busy intervals (${num(r.engine.slots)} free slots), median of repeated runs (\`tests/bench/engine.bench.ts\`).`, "");
+  lines.push(
+    `90 days of slots against ${num(r.engine.busy)} busy intervals (${num(r.engine.slots)} free slots), median of repeated runs (\`tests/bench/engine.bench.ts\`).`,
+    "",
+  );
   lines.push("| Implementation | Median ms |", "|---|---:|");
   lines.push(`| engine (sort + merge + sweep) | ${r.engine.engineMs.toFixed(3)} |`);
   lines.push(`| naive baseline, O(slots × busy) | ${r.engine.baselineMs.toFixed(3)} |`);
   lines.push(`| speed-up | ${(r.engine.baselineMs / r.engine.engineMs).toFixed(1)}× |`, "");
 
   lines.push("### Page weight", "");
-  lines.push("Bytes transferred for the public page with `Accept-Encoding: gzip` (uncompressed in brackets): the document plus every `<link rel=\"stylesheet\">` and `<script>` it references.", "");
+  lines.push(
+    'Bytes transferred for the public page with `Accept-Encoding: gzip` (uncompressed in brackets): the document plus every `<link rel="stylesheet">` and `<script>` it references.',
+    "",
+  );
   lines.push("| Page | HTML | CSS | JavaScript | Total |", "|---|---:|---:|---:|---:|");
-  for (const [label, w] of [[`/c/${DEMO_SLUG}`, r.weight.demo], [`/c/${BENCH_PROVIDER.slug}`, r.weight.radicale]] as const) {
-    const js = w.js.files.length === 0 && w.js.inline === 0 ? "0 B (no script tags)" : `${kb(w.js.gzip)} (${kb(w.js.raw)}), ${w.js.files.length} files, ${w.js.inline} inline`;
-    lines.push(`| \`${label}\` | ${kb(w.html.gzip)} (${kb(w.html.raw)}) | ${kb(w.css.gzip)} (${kb(w.css.raw)}), ${w.css.files.length} file | ${js} | ${kb(w.html.gzip + w.css.gzip + w.js.gzip)} |`);
+  for (const [label, w] of [
+    [`/c/${DEMO_SLUG}`, r.weight.demo],
+    [`/c/${BENCH_PROVIDER.slug}`, r.weight.radicale],
+  ] as const) {
+    const js =
+      w.js.files.length === 0 && w.js.inline === 0
+        ? "0 B (no script tags)"
+        : `${kb(w.js.gzip)} (${kb(w.js.raw)}), ${w.js.files.length} files, ${w.js.inline} inline`;
+    lines.push(
+      `| \`${label}\` | ${kb(w.html.gzip)} (${kb(w.html.raw)}) | ${kb(w.css.gzip)} (${kb(w.css.raw)}), ${w.css.files.length} file | ${js} | ${kb(w.html.gzip + w.css.gzip + w.js.gzip)} |`,
+    );
   }
   lines.push("");
-  lines.push("The stylesheet is fingerprinted (`/build/_assets/…`, `Cache-Control: immutable, max-age=1y`), so repeat visits transfer only the HTML.", "");
+  lines.push(
+    "The stylesheet is fingerprinted (`/build/_assets/…`, `Cache-Control: immutable, max-age=1y`), so repeat visits transfer only the HTML.",
+    "",
+  );
   lines.push("## Reproduce", "");
   lines.push("```sh");
   lines.push("npm run bench                         # or: npx tsx tests/bench/run.ts");
   lines.push("BENCH_DURATION=30 BENCH_COLD_N=50 npm run bench");
   lines.push("```", "");
-  lines.push("Needs Radicale (`/usr/bin/radicale` or `python3 -m radicale`). The run starts its own app instances on free ports with throw-away databases and removes them afterwards.", "");
+  lines.push(
+    "Needs Radicale (`/usr/bin/radicale` or `python3 -m radicale`). The run starts its own app instances on free ports with throw-away databases and removes them afterwards.",
+    "",
+  );
   return lines.join("\n");
 }
 

@@ -15,8 +15,6 @@ const ZONE = "Europe/Berlin";
 // Monday 2026-12-07 00:00 to Monday 2026-12-14 00:00 in Berlin (UTC+1 all week).
 const RANGE = { start: new Date("2026-12-06T23:00:00Z"), end: new Date("2026-12-13T23:00:00Z") };
 
-
-
 function calendar(...parts: string[][]): string {
   return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//tests//busy//EN", ...parts.flat(), "END:VCALENDAR", ""].join("\r\n");
 }

@@ -25,7 +25,8 @@ function tempAppRoot() {
 }
 
 function setEnv(vars: Record<string, string>) {
-  for (const k of ["DATABASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "ENCRYPTION_KEY", "SESSION_SECRET", "DEMO_SEED"]) delete process.env[k];
+  for (const k of ["DATABASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "ENCRYPTION_KEY", "SESSION_SECRET", "DEMO_SEED"])
+    delete process.env[k];
   Object.assign(process.env, vars);
   resetEnvCache();
   global.__db = undefined;
@@ -52,7 +53,10 @@ describe.runIf(backend === "embedded")("boot", () => {
 
   it("refuses to start on a failing migration, naming the file and the error, and changes nothing", async () => {
     const root = tempAppRoot();
-    fs.writeFileSync(path.join(root, "supabase/migrations/29990101000000_broken.sql"), "create table public.oops (id int);\nselect nope from nowhere;");
+    fs.writeFileSync(
+      path.join(root, "supabase/migrations/29990101000000_broken.sql"),
+      "create table public.oops (id int);\nselect nope from nowhere;",
+    );
     setEnv({ APP_ROOT: root, DATA_DIR: path.join(root, "data"), NODE_ENV: "development" });
     const { boot } = await import("~/server/boot.server");
     await expect(boot(() => {})).rejects.toThrow(/29990101000000_broken\.sql.*nowhere/s);

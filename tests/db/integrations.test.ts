@@ -30,7 +30,9 @@ describe("integrations and encrypted secrets", () => {
     // Reconnecting updates the same row and rotates the IV.
     const again = await withUser(db, alice, (tx) => upsertIntegration(tx, alice, input, (iid) => encryptSecret(keyring, creds, iid)));
     expect(again).toBe(id);
-    const [row2] = await db.query<{ secret: { iv: string } }>("select secret from public.integration_secrets where integration_id = $1", [id]);
+    const [row2] = await db.query<{ secret: { iv: string } }>("select secret from public.integration_secrets where integration_id = $1", [
+      id,
+    ]);
     expect(row2.secret.iv).not.toBe(row.secret.iv);
   });
 
@@ -42,7 +44,10 @@ describe("integrations and encrypted secrets", () => {
     expect(await withUser(db, bob, (tx) => listIntegrations(tx, bob))).toEqual([]);
     await expect(
       withUser(db, bob, (tx) =>
-        tx.query("insert into public.integration_secrets (integration_id, user_id, secret) values ($1, $2, '{}') on conflict (integration_id) do update set secret = excluded.secret", [id, bob]),
+        tx.query(
+          "insert into public.integration_secrets (integration_id, user_id, secret) values ($1, $2, '{}') on conflict (integration_id) do update set secret = excluded.secret",
+          [id, bob],
+        ),
       ),
     ).rejects.toThrow();
     // A ciphertext copied to another integration's row does not decrypt there.

@@ -105,9 +105,9 @@ describe("migrator", () => {
     expect((err as MigrationError).file).toBe("29990101000000_broken.sql");
     expect((err as Error).message).toMatch(/29990101000000_broken\.sql.*no_such_table/s);
     expect(await db.query("select to_regclass('public.half_done') as t")).toEqual([{ t: null }]);
-    expect(
-      await db.query("select 1 from information_schema.columns where table_name = 'providers' and column_name = 'nope'"),
-    ).toHaveLength(0);
+    expect(await db.query("select 1 from information_schema.columns where table_name = 'providers' and column_name = 'nope'")).toHaveLength(
+      0,
+    );
     expect(await db.query("select 1 from supabase_migrations.schema_migrations where version = '29990101000000'")).toHaveLength(0);
   });
 });

@@ -31,10 +31,7 @@ beforeAll(async () => {
       [alice],
     );
     aliceIntegration = row.id;
-    await tx.query("insert into public.integration_secrets (integration_id, secret) values ($1, $2::jsonb)", [
-      aliceIntegration,
-      SECRET,
-    ]);
+    await tx.query("insert into public.integration_secrets (integration_id, secret) values ($1, $2::jsonb)", [aliceIntegration, SECRET]);
   });
 });
 afterAll(() => drop());
@@ -79,9 +76,9 @@ describe.each([
 
 describe("inserts", () => {
   it("a user cannot insert rows owned by someone else", async () => {
-    expect(
-      await refused(withUser(db, bob, (tx) => tx.query("insert into public.providers (owner_user_id) values ($1)", [alice]))),
-    ).toBe(true);
+    expect(await refused(withUser(db, bob, (tx) => tx.query("insert into public.providers (owner_user_id) values ($1)", [alice])))).toBe(
+      true,
+    );
     expect(
       await refused(
         withUser(db, bob, (tx) => tx.query("insert into public.integrations (user_id, integration_type) values ($1, 'caldav')", [alice])),
@@ -90,9 +87,7 @@ describe("inserts", () => {
   });
 
   it("anon cannot insert", async () => {
-    expect(
-      await refused(withAnon(db, (tx) => tx.query("insert into public.providers (owner_user_id) values ($1)", [alice]))),
-    ).toBe(true);
+    expect(await refused(withAnon(db, (tx) => tx.query("insert into public.providers (owner_user_id) values ($1)", [alice])))).toBe(true);
   });
 
   it("no secret can be attached to another user's integration, whatever user_id it claims", async () => {
@@ -131,7 +126,10 @@ describe("inserts", () => {
     expect(
       await refused(
         withUser(db, bob, (tx) =>
-          tx.query("update public.integration_secrets set integration_id = $1 where integration_id = $2", [aliceIntegration, bobIntegration.id]),
+          tx.query("update public.integration_secrets set integration_id = $1 where integration_id = $2", [
+            aliceIntegration,
+            bobIntegration.id,
+          ]),
         ),
       ),
     ).toBe(true);

@@ -42,13 +42,24 @@ describe(`settings saves (${backend})`, () => {
   ] as const) {
     it(`saves the profile when the stored row has ${label}`, async () => {
       const user = await createUser(db);
-      await db.query("insert into public.providers (owner_user_id, settings) values ($1, $2::jsonb)", [user, JSON.stringify({ displayName: stored })]);
+      await db.query("insert into public.providers (owner_user_id, settings) values ($1, $2::jsonb)", [
+        user,
+        JSON.stringify({ displayName: stored }),
+      ]);
       const loaded = await withUser(db, user, (tx) => getOrCreateProvider(tx, user));
       const result = await withUser(db, user, (tx) =>
-        saveProfile(tx, user, { publicSlug: `anna-${user.slice(0, 8)}`, displayName: "Anna", isPublic: false, version: profileVersion(loaded) }),
+        saveProfile(tx, user, {
+          publicSlug: `anna-${user.slice(0, 8)}`,
+          displayName: "Anna",
+          isPublic: false,
+          version: profileVersion(loaded),
+        }),
       );
       expect(result).toEqual({ ok: true });
-      const [row] = await db.query<{ name: unknown }>("select settings -> 'displayName' as name from public.providers where owner_user_id = $1", [user]);
+      const [row] = await db.query<{ name: unknown }>(
+        "select settings -> 'displayName' as name from public.providers where owner_user_id = $1",
+        [user],
+      );
       expect(row.name).toBe("Anna");
     });
   }
@@ -57,8 +68,12 @@ describe(`settings saves (${backend})`, () => {
     const user = await createUser(db);
     const loaded = await withUser(db, user, (tx) => getOrCreateProvider(tx, user));
     const v = profileVersion(loaded);
-    expect(await withUser(db, user, (tx) => saveProfile(tx, user, { publicSlug: `ben-${user.slice(0, 8)}`, isPublic: false, version: v }))).toEqual({ ok: true });
-    expect(await withUser(db, user, (tx) => saveProfile(tx, user, { publicSlug: `ben2-${user.slice(0, 8)}`, isPublic: false, version: v }))).toEqual({ ok: false, reason: "stale" });
+    expect(
+      await withUser(db, user, (tx) => saveProfile(tx, user, { publicSlug: `ben-${user.slice(0, 8)}`, isPublic: false, version: v })),
+    ).toEqual({ ok: true });
+    expect(
+      await withUser(db, user, (tx) => saveProfile(tx, user, { publicSlug: `ben2-${user.slice(0, 8)}`, isPublic: false, version: v })),
+    ).toEqual({ ok: false, reason: "stale" });
   });
 
   it("writes only its own key, and the hours form also sets the timezone column", async () => {

@@ -43,9 +43,9 @@ describe("triggers", () => {
     );
     expect(row.user_id).toBe(owner);
     // Even the privileged path cannot store a mismatching owner.
-    await expect(db.query("update public.integration_secrets set user_id = $1 where integration_id = $2", [other, integration.id])).rejects.toThrow(
-      /must match/,
-    );
+    await expect(
+      db.query("update public.integration_secrets set user_id = $1 where integration_id = $2", [other, integration.id]),
+    ).rejects.toThrow(/must match/);
     await expect(
       db.query("insert into public.integration_secrets (integration_id, user_id, secret) values (gen_random_uuid(), $1, '{}')", [owner]),
     ).rejects.toThrow(/does not exist or is not yours/);

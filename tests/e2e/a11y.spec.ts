@@ -25,11 +25,16 @@ const test = base.extend<{ analyze: (page: Page) => ReturnType<AxeBuilder["analy
 async function analyze(page: Page, axeContext: BrowserContext) {
   if (isJs()) return checked(page);
   const url = page.url();
-  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "").replace(/<link[^>]+rel="modulepreload"[^>]*>/gi, "");
+  const html = (await page.content())
+    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, "")
+    .replace(/<link[^>]+rel="modulepreload"[^>]*>/gi, "");
   const copy = await axeContext.newPage();
   try {
     await copy.setViewportSize(page.viewportSize()!);
-    await copy.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+    await copy.route(
+      (u) => u.href === url,
+      (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }),
+    );
     await copy.goto(url);
     return await checked(copy);
   } finally {
@@ -39,7 +44,9 @@ async function analyze(page: Page, axeContext: BrowserContext) {
 
 /** Contrast findings mean nothing on an unstyled page: make sure app.css is applied first. */
 async function checked(page: Page) {
-  await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), "app.css applied").toBe("rgb(246, 247, 248)");
+  await expect
+    .poll(() => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor), "app.css applied")
+    .toBe("rgb(246, 247, 248)");
   return new AxeBuilder({ page }).analyze();
 }
 
@@ -49,12 +56,20 @@ async function expectNoSeriousViolations(analyze: (page: Page) => ReturnType<Axe
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (serious.length > 0) {
     const text = serious
-      .map((v) => `[${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n")}`)
+      .map(
+        (v) =>
+          `[${v.impact}] ${v.id}: ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n")}`,
+      )
       .join("\n");
     console.log(`axe on ${label} (${test.info().project.name}):\n${text}`);
   }
   // Soft: a page with findings does not stop the pages after it from being checked.
-  expect.soft(serious.map((v) => `${v.id} (${v.nodes.length})`), label).toEqual([]);
+  expect
+    .soft(
+      serious.map((v) => `${v.id} (${v.nodes.length})`),
+      label,
+    )
+    .toEqual([]);
   // Guard against analysing an empty or error page.
   expect(results.passes.length, label).toBeGreaterThan(5);
 }

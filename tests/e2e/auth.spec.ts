@@ -1,5 +1,17 @@
 import { expect, test } from "@playwright/test";
-import { DEMO, expectNavigationKind, fillSignIn, isJs, markDocument, PASSWORD, signIn, signUp, signUpQuickly, skipNativeValidation, uniqueEmail } from "./support";
+import {
+  DEMO,
+  expectNavigationKind,
+  fillSignIn,
+  isJs,
+  markDocument,
+  PASSWORD,
+  signIn,
+  signUp,
+  signUpQuickly,
+  skipNativeValidation,
+  uniqueEmail,
+} from "./support";
 
 const WRONG = "Email or password is wrong.";
 

@@ -91,7 +91,10 @@ async function setUpProvider(page: Page, opts: { calendarUser?: string; publish?
   await saveWhatsApp(page, { phone: PHONE, template: TEMPLATE });
   if (opts.calendarUser) {
     await connectCalDav(page, { serverUrl: radicale.url, username: opts.calendarUser, password: pw(opts.calendarUser) });
-    await selectCalendars(page, ["Work", "Gym"].filter((n) => opts.calendarUser === "alice" || n === "Work"));
+    await selectCalendars(
+      page,
+      ["Work", "Gym"].filter((n) => opts.calendarUser === "alice" || n === "Work"),
+    );
   }
   const slug = `e2e-${randomUUID().slice(0, 8)}`;
   await saveProfile(page, { slug, publish: opts.publish ?? true });

@@ -527,7 +527,12 @@ test.describe("README screenshots", () => {
   test("settings-hours.png and settings-whatsapp.png", async ({ browser }, testInfo) => {
     const dir = path.join(path.dirname(testInfo.config.configFile!), "docs", "screenshots");
     fs.mkdirSync(dir, { recursive: true });
-    const context = await browser.newContext({ baseURL: testInfo.project.use.baseURL, viewport: { width: 1000, height: 900 }, locale: "en-GB", timezoneId: "Europe/Berlin" });
+    const context = await browser.newContext({
+      baseURL: testInfo.project.use.baseURL,
+      viewport: { width: 1000, height: 900 },
+      locale: "en-GB",
+      timezoneId: "Europe/Berlin",
+    });
     const page = await context.newPage();
     // A fixed address shown in the top bar; the DB is fresh per run, but be tolerant if not.
     const email = "screenshot@example.com";
@@ -553,7 +558,8 @@ test.describe("README screenshots", () => {
     await expect(wa(page).preview).toContainText("Hi Anna! Can I book");
     await page.screenshot({ path: path.join(dir, "settings-whatsapp.png"), fullPage: true });
     await context.close();
-    for (const name of ["settings-hours.png", "settings-whatsapp.png"]) expect(fs.statSync(path.join(dir, name)).size).toBeGreaterThan(5000);
+    for (const name of ["settings-hours.png", "settings-whatsapp.png"])
+      expect(fs.statSync(path.join(dir, name)).size).toBeGreaterThan(5000);
   });
 });
 

@@ -65,10 +65,15 @@ let buildChecked: Promise<void> | undefined;
 /** `scripts/ensure-build.mjs` once per process: rebuilds only when app/ is newer than build/. */
 export function ensureBuild(): Promise<void> {
   buildChecked ??= new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [path.join(ROOT, "scripts", "ensure-build.mjs")], { cwd: ROOT, timeout: 300_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`ensure-build failed: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve();
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, "scripts", "ensure-build.mjs")],
+      { cwd: ROOT, timeout: 300_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`ensure-build failed: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve();
+      },
+    );
   });
   return buildChecked;
 }
@@ -81,7 +86,8 @@ export async function startAppServer(opts: AppServerOptions = {}): Promise<AppSe
   const port = await freePort();
   const inherited = { ...process.env };
   // Always the embedded database; never a developer's Postgres/Supabase, never vitest's NODE_ENV.
-  for (const key of ["DATABASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "NODE_ENV", "PORT", "HOST", "DATA_DIR", "APP_ROOT"]) delete inherited[key];
+  for (const key of ["DATABASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "NODE_ENV", "PORT", "HOST", "DATA_DIR", "APP_ROOT"])
+    delete inherited[key];
   const env: NodeJS.ProcessEnv = {
     ...inherited,
     NODE_ENV: "production",
@@ -180,7 +186,11 @@ export function formClient(baseUrl: string, opts: { origin?: string | null } = {
   return {
     cookie,
     async get(pathname, headers) {
-      const res = await fetch(baseUrl + pathname, { headers: withCookie(headers), redirect: "manual", signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(baseUrl + pathname, {
+        headers: withCookie(headers),
+        redirect: "manual",
+        signal: AbortSignal.timeout(30_000),
+      });
       store(res);
       return res;
     },
@@ -222,7 +232,8 @@ export function decodeHtml(s: string): string {
 export async function expectRedirect(res: Response, what: string): Promise<string> {
   const body = await res.text();
   const location = res.headers.get("location");
-  if (res.status < 300 || res.status >= 400 || !location) throw new Error(`${what}: expected a redirect, got HTTP ${res.status}: ${body.slice(0, 800)}`);
+  if (res.status < 300 || res.status >= 400 || !location)
+    throw new Error(`${what}: expected a redirect, got HTTP ${res.status}: ${body.slice(0, 800)}`);
   return location;
 }
 

@@ -34,8 +34,22 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
   execFileSync(init.file, init.args, { stdio: "ignore" });
   const port = await freePort();
   const run = asPostgres("postgres", [
-    "-D", data, "-p", String(port), "-h", "127.0.0.1", "-k", dir,
-    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
+    "-D",
+    data,
+    "-p",
+    String(port),
+    "-h",
+    "127.0.0.1",
+    "-k",
+    dir,
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "max_connections=200",
   ]);
   const child: ChildProcess = spawn(run.file, run.args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -45,7 +59,10 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
   for (;;) {
     if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => { s.end(); resolve(true); });
+      const s = net.connect(port, "127.0.0.1", () => {
+        s.end();
+        resolve(true);
+      });
       s.on("error", () => resolve(false));
     });
     if (ok) break;
@@ -56,8 +73,16 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
   const { default: pg } = await import("pg");
   for (;;) {
     const c = new pg.Client({ connectionString: url });
-    try { await c.connect(); await c.query("select 1"); await c.end(); break; }
-    catch { await c.end().catch(() => {}); if (Date.now() > deadline) throw new Error(`postgres not ready: ${stderr}`); await new Promise((r) => setTimeout(r, 100)); }
+    try {
+      await c.connect();
+      await c.query("select 1");
+      await c.end();
+      break;
+    } catch {
+      await c.end().catch(() => {});
+      if (Date.now() > deadline) throw new Error(`postgres not ready: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   return {
     url,
@@ -67,7 +92,11 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
       const pidFile = path.join(data, "postmaster.pid");
       const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
       if (Number.isInteger(pid)) {
-        try { process.kill(pid, "SIGQUIT"); } catch { /* already gone */ }
+        try {
+          process.kill(pid, "SIGQUIT");
+        } catch {
+          /* already gone */
+        }
       }
       child.kill("SIGTERM");
       const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));

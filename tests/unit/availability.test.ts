@@ -80,10 +80,7 @@ describe("working hours and slot grid", () => {
       `${MON} 10:00`,
       `${MON} 11:00`,
     ]);
-    expect(labels(run({ workingHours: hours({ end: "11:59" }), rules: rules(), now }))).toEqual([
-      `${MON} 09:00`,
-      `${MON} 10:00`,
-    ]);
+    expect(labels(run({ workingHours: hours({ end: "11:59" }), rules: rules(), now }))).toEqual([`${MON} 09:00`, `${MON} 10:00`]);
   });
 
   it("steps from the day's start time, not from the hour", () => {
@@ -103,8 +100,22 @@ describe("working hours and slot grid", () => {
     });
     expect(result.map((d) => d.date)).toEqual([MON]);
     expect(result[0].slots.map((s) => s.time)).toEqual([
-      "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30",
-      "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00", "16:30",
+      "09:00",
+      "09:30",
+      "10:00",
+      "10:30",
+      "11:00",
+      "11:30",
+      "12:00",
+      "12:30",
+      "13:00",
+      "13:30",
+      "14:00",
+      "14:30",
+      "15:00",
+      "15:30",
+      "16:00",
+      "16:30",
     ]);
   });
 
@@ -162,10 +173,7 @@ describe("horizon (slot must start before now + horizonDays calendar days)", () 
       rules: rules({ slotMinutes: 30, horizonDays: 1 }),
       now: at(`${MON}T10:30`),
     });
-    expect(labels(result)).toEqual([
-      `${MON} 10:30`, `${MON} 11:00`, `${MON} 11:30`,
-      `${TUE} 09:00`, `${TUE} 09:30`, `${TUE} 10:00`,
-    ]);
+    expect(labels(result)).toEqual([`${MON} 10:30`, `${MON} 11:00`, `${MON} 11:30`, `${TUE} 09:00`, `${TUE} 09:30`, `${TUE} 10:00`]);
   });
 
   it("counts calendar days in the provider's zone across a DST change (23-hour day)", () => {
@@ -204,13 +212,17 @@ describe("busy intervals and buffers", () => {
     expect(labels(run({ workingHours: hours(), rules: rules({ bufferMinutes: 15 }), busy, now }))).toEqual([]);
     // Buffer 15 around 10:15-10:45 blocks exactly [10:00, 11:00): neighbours touching it stay free.
     const inner = [{ start: at(`${MON}T10:15`), end: at(`${MON}T10:45`) }];
-    expect(
-      labels(run({ workingHours: hours(), rules: rules({ slotMinutes: 30, bufferMinutes: 15 }), busy: inner, now })),
-    ).toEqual([`${MON} 09:00`, `${MON} 09:30`, `${MON} 11:00`, `${MON} 11:30`]);
+    expect(labels(run({ workingHours: hours(), rules: rules({ slotMinutes: 30, bufferMinutes: 15 }), busy: inner, now }))).toEqual([
+      `${MON} 09:00`,
+      `${MON} 09:30`,
+      `${MON} 11:00`,
+      `${MON} 11:30`,
+    ]);
     // One more minute of buffer reaches into both neighbours.
-    expect(
-      labels(run({ workingHours: hours(), rules: rules({ slotMinutes: 30, bufferMinutes: 16 }), busy: inner, now })),
-    ).toEqual([`${MON} 09:00`, `${MON} 11:30`]);
+    expect(labels(run({ workingHours: hours(), rules: rules({ slotMinutes: 30, bufferMinutes: 16 }), busy: inner, now }))).toEqual([
+      `${MON} 09:00`,
+      `${MON} 11:30`,
+    ]);
   });
 
   it("handles unsorted, overlapping and nested busy intervals without mutating the input", () => {
@@ -231,21 +243,35 @@ describe("busy intervals and buffers", () => {
     });
     expect(busy).toEqual(snapshot);
     expect(labels(result)).toEqual([
-      `${MON} 10:30`, `${MON} 11:00`, `${MON} 11:30`, `${MON} 12:00`, `${MON} 12:30`,
-      `${MON} 16:00`, `${MON} 16:30`,
-      `${TUE} 09:00`, `${TUE} 09:30`, `${TUE} 10:00`, `${TUE} 10:30`,
-      `${TUE} 11:30`, `${TUE} 12:00`, `${TUE} 12:30`, `${TUE} 13:00`, `${TUE} 13:30`,
-      `${TUE} 14:00`, `${TUE} 14:30`, `${TUE} 15:00`, `${TUE} 15:30`, `${TUE} 16:00`, `${TUE} 16:30`,
+      `${MON} 10:30`,
+      `${MON} 11:00`,
+      `${MON} 11:30`,
+      `${MON} 12:00`,
+      `${MON} 12:30`,
+      `${MON} 16:00`,
+      `${MON} 16:30`,
+      `${TUE} 09:00`,
+      `${TUE} 09:30`,
+      `${TUE} 10:00`,
+      `${TUE} 10:30`,
+      `${TUE} 11:30`,
+      `${TUE} 12:00`,
+      `${TUE} 12:30`,
+      `${TUE} 13:00`,
+      `${TUE} 13:30`,
+      `${TUE} 14:00`,
+      `${TUE} 14:30`,
+      `${TUE} 15:00`,
+      `${TUE} 15:30`,
+      `${TUE} 16:00`,
+      `${TUE} 16:30`,
     ]);
   });
 
   it("lets a buffer turn a zero-length event into blocking time", () => {
     const busy = [{ start: at(`${MON}T10:30`), end: at(`${MON}T10:30`) }];
     expect(labels(run({ workingHours: hours(), rules: rules(), busy, now }))).toHaveLength(3);
-    expect(labels(run({ workingHours: hours(), rules: rules({ bufferMinutes: 1 }), busy, now }))).toEqual([
-      `${MON} 09:00`,
-      `${MON} 11:00`,
-    ]);
+    expect(labels(run({ workingHours: hours(), rules: rules({ bufferMinutes: 1 }), busy, now }))).toEqual([`${MON} 09:00`, `${MON} 11:00`]);
   });
 
   it("omits a day covered by a full day of busy time", () => {
@@ -257,19 +283,20 @@ describe("busy intervals and buffers", () => {
   it("blocks the next morning for an event spanning midnight", () => {
     const busy = [{ start: at(`${MON}T22:00`), end: at(`${TUE}T09:30`) }];
     const result = run({ workingHours: hours(), rules: rules({ horizonDays: 2 }), busy, now });
-    expect(labels(result)).toEqual([
-      `${MON} 09:00`, `${MON} 10:00`, `${MON} 11:00`,
-      `${TUE} 10:00`, `${TUE} 11:00`,
-    ]);
+    expect(labels(result)).toEqual([`${MON} 09:00`, `${MON} 10:00`, `${MON} 11:00`, `${TUE} 10:00`, `${TUE} 11:00`]);
   });
 
   it("blocks every day touched by a multi-day event", () => {
     const busy = [{ start: at(`${TUE}T11:00`), end: at(`${THU}T10:00`) }];
     const result = run({ workingHours: hours(), rules: rules({ horizonDays: 4 }), busy, now });
     expect(labels(result)).toEqual([
-      `${MON} 09:00`, `${MON} 10:00`, `${MON} 11:00`,
-      `${TUE} 09:00`, `${TUE} 10:00`,
-      `${THU} 10:00`, `${THU} 11:00`,
+      `${MON} 09:00`,
+      `${MON} 10:00`,
+      `${MON} 11:00`,
+      `${TUE} 09:00`,
+      `${TUE} 10:00`,
+      `${THU} 10:00`,
+      `${THU} 11:00`,
     ]);
   });
 
@@ -323,9 +350,7 @@ describe("daylight saving time (Europe/Berlin)", () => {
       rules: rules({ horizonDays: 2 }),
       now: at("2026-03-28T12:00"),
     });
-    expect(labels(result)).toEqual(
-      ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"].map((t) => `2026-03-29 ${t}`),
-    );
+    expect(labels(result)).toEqual(["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"].map((t) => `2026-03-29 ${t}`));
     expect(result[0].slots[0].startMs).toBe(utc("2026-03-29T07:00:00Z"));
     expect(result[0].slots[7].endMs).toBe(utc("2026-03-29T15:00:00Z"));
   });
@@ -336,9 +361,7 @@ describe("daylight saving time (Europe/Berlin)", () => {
       rules: rules({ horizonDays: 2 }),
       now: at("2026-10-24T12:00"),
     });
-    expect(labels(result)).toEqual(
-      ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"].map((t) => `2026-10-25 ${t}`),
-    );
+    expect(labels(result)).toEqual(["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"].map((t) => `2026-10-25 ${t}`));
     expect(result[0].slots[0].startMs).toBe(utc("2026-10-25T08:00:00Z"));
   });
 
@@ -361,18 +384,22 @@ describe("daylight saving time (Europe/Berlin)", () => {
       rules: rules(),
       now: utc("2026-10-24T21:00:00Z"),
     });
-    expect(labels(result)).toEqual([
-      "2026-10-25 01:00", "2026-10-25 02:00", "2026-10-25 02:00", "2026-10-25 03:00", "2026-10-25 04:00",
-    ]);
+    expect(labels(result)).toEqual(["2026-10-25 01:00", "2026-10-25 02:00", "2026-10-25 02:00", "2026-10-25 03:00", "2026-10-25 04:00"]);
     expect(starts(result)).toEqual([
-      utc("2026-10-24T23:00:00Z"), utc("2026-10-25T00:00:00Z"), utc("2026-10-25T01:00:00Z"),
-      utc("2026-10-25T02:00:00Z"), utc("2026-10-25T03:00:00Z"),
+      utc("2026-10-24T23:00:00Z"),
+      utc("2026-10-25T00:00:00Z"),
+      utc("2026-10-25T01:00:00Z"),
+      utc("2026-10-25T02:00:00Z"),
+      utc("2026-10-25T03:00:00Z"),
     ]);
     // A busy hour in the first 02:00 (CEST) leaves the second 02:00 (CET) free.
     const busy = [{ start: utc("2026-10-25T00:00:00Z"), end: utc("2026-10-25T01:00:00Z") }];
     const blocked = run({ workingHours: sunday({ start: "01:00", end: "05:00" }), rules: rules(), busy, now: utc("2026-10-24T21:00:00Z") });
     expect(starts(blocked)).toEqual([
-      utc("2026-10-24T23:00:00Z"), utc("2026-10-25T01:00:00Z"), utc("2026-10-25T02:00:00Z"), utc("2026-10-25T03:00:00Z"),
+      utc("2026-10-24T23:00:00Z"),
+      utc("2026-10-25T01:00:00Z"),
+      utc("2026-10-25T02:00:00Z"),
+      utc("2026-10-25T03:00:00Z"),
     ]);
   });
 
@@ -410,8 +437,18 @@ describe("Asia/Dubai with DEFAULT_BOOKING_RULES", () => {
     });
     // Sundays are off; Mon 2026-02-16 starts at 09:00 which is after the horizon end (08:00).
     expect(result.map((d) => d.date)).toEqual([
-      "2026-02-02", "2026-02-03", "2026-02-04", "2026-02-05", "2026-02-06", "2026-02-07",
-      "2026-02-09", "2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13", "2026-02-14",
+      "2026-02-02",
+      "2026-02-03",
+      "2026-02-04",
+      "2026-02-05",
+      "2026-02-06",
+      "2026-02-07",
+      "2026-02-09",
+      "2026-02-10",
+      "2026-02-11",
+      "2026-02-12",
+      "2026-02-13",
+      "2026-02-14",
     ]);
     expect(result[0].slots.map((s) => s.time)).toEqual(["10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);
     const full = ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"];
@@ -491,8 +528,6 @@ describe("input guards", () => {
   });
 
   it("guards availabilityWindow too", () => {
-    expect(() => availabilityWindow({ workingHours: hours({ timezone: "Mars/Olympus" }), rules: rules(), now })).toThrow(
-      /time zone/,
-    );
+    expect(() => availabilityWindow({ workingHours: hours({ timezone: "Mars/Olympus" }), rules: rules(), now })).toThrow(/time zone/);
   });
 });

@@ -47,7 +47,9 @@ describe("busy-time cache (TTL 60 s, stale 3 h by default)", () => {
   });
 
   it("with nothing cached, a failure is 'unavailable', never an empty (all free) list", async () => {
-    await expect(getBusyCached("p2", "k", WINDOW, async () => Promise.reject(new Error("401")))).rejects.toBeInstanceOf(BusyUnavailableError);
+    await expect(getBusyCached("p2", "k", WINDOW, async () => Promise.reject(new Error("401")))).rejects.toBeInstanceOf(
+      BusyUnavailableError,
+    );
   });
 
   it("a changed selection (key) or an invalidation forces a fresh fetch", async () => {

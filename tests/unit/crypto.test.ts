@@ -166,7 +166,12 @@ describe("createKeyring", () => {
     expect(() => createKeyring([])).toThrow(/at least one key/);
     expect(() => createKeyring([{ id: "k1", key: randomBytes(16) }])).toThrow(/exactly 32 bytes/);
     expect(() => createKeyring([{ id: "k1", key: randomBytes(33) }])).toThrow(/exactly 32 bytes/);
-    expect(() => createKeyring([{ id: "a", key: key1 }, { id: "a", key: key2 }])).toThrow(/used twice/);
+    expect(() =>
+      createKeyring([
+        { id: "a", key: key1 },
+        { id: "a", key: key2 },
+      ]),
+    ).toThrow(/used twice/);
     expect(() => createKeyring([{ id: "", key: key1 }])).toThrow(/Invalid encryption key id/);
     expect(() => createKeyring([{ id: "a:b", key: key1 }])).toThrow(/Invalid encryption key id/);
   });

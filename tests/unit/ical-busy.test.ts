@@ -69,8 +69,7 @@ describe("extractBusy: basics and the range", () => {
 });
 
 describe("extractBusy: what does not block", () => {
-  const at = (uid: string, ...extra: string[]) =>
-    ics(vevent(`UID:${uid}`, "DTSTART:20261209T090000Z", "DTEND:20261209T100000Z", ...extra));
+  const at = (uid: string, ...extra: string[]) => ics(vevent(`UID:${uid}`, "DTSTART:20261209T090000Z", "DTEND:20261209T100000Z", ...extra));
 
   it("TRANSP:TRANSPARENT is free, TRANSP:OPAQUE (and no TRANSP) is busy", () => {
     expect(busy([at("t", "TRANSP:TRANSPARENT")])).toEqual([]);
@@ -190,7 +189,10 @@ describe("extractBusy: recurrence", () => {
 
   it("COUNT and UNTIL end a series (UNTIL inclusive, in UTC against an IANA TZID without VTIMEZONE)", () => {
     const counted = vevent("UID:c", "DTSTART:20261201T090000Z", "DTEND:20261201T100000Z", "RRULE:FREQ=DAILY;COUNT=8");
-    expect(busy([ics(counted)])).toEqual([iv("2026-12-07T09:00:00Z", "2026-12-07T10:00:00Z"), iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
+    expect(busy([ics(counted)])).toEqual([
+      iv("2026-12-07T09:00:00Z", "2026-12-07T10:00:00Z"),
+      iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z"),
+    ]);
     const ended = vevent("UID:e", "DTSTART:20200101T090000Z", "DTEND:20200101T100000Z", "RRULE:FREQ=DAILY;UNTIL=20261130T090000Z");
     expect(busy([ics(ended)])).toEqual([]);
     // 10:00 New York = 15:00Z; UNTIL is exactly the last instance and must include it.
@@ -200,7 +202,10 @@ describe("extractBusy: recurrence", () => {
       "DTEND;TZID=America/New_York:20261201T110000",
       "RRULE:FREQ=DAILY;UNTIL=20261208T150000Z",
     );
-    expect(busy([ics(until)])).toEqual([iv("2026-12-07T15:00:00Z", "2026-12-07T16:00:00Z"), iv("2026-12-08T15:00:00Z", "2026-12-08T16:00:00Z")]);
+    expect(busy([ics(until)])).toEqual([
+      iv("2026-12-07T15:00:00Z", "2026-12-07T16:00:00Z"),
+      iv("2026-12-08T15:00:00Z", "2026-12-08T16:00:00Z"),
+    ]);
   });
 
   it("RDATE adds instances (DATE-TIME with the master's length, or PERIOD)", () => {
@@ -219,9 +224,7 @@ describe("extractBusy: recurrence", () => {
   });
 
   it("objects holding only overrides, or server-expanded instances, are read as plain events", () => {
-    const onlyOverride = ics(
-      vevent("UID:inv", "RECURRENCE-ID:20261209T080000Z", "DTSTART:20261209T083000Z", "DTEND:20261209T093000Z"),
-    );
+    const onlyOverride = ics(vevent("UID:inv", "RECURRENCE-ID:20261209T080000Z", "DTSTART:20261209T083000Z", "DTEND:20261209T093000Z"));
     const expanded = ics(
       vevent("UID:x", "RECURRENCE-ID:20261207T070000Z", "DTSTART:20261207T070000Z", "DTEND:20261207T073000Z"),
       vevent("UID:x", "RECURRENCE-ID:20261208T070000Z", "DTSTART:20261208T070000Z", "DTEND:20261208T073000Z"),
@@ -253,7 +256,13 @@ describe("extractBusy: recurrence", () => {
   });
 
   it("all-day weekly series with an EXDATE (DATE values)", () => {
-    const ev = vevent("UID:ad", "DTSTART;VALUE=DATE:20201207", "DTEND;VALUE=DATE:20201208", "RRULE:FREQ=WEEKLY", "EXDATE;VALUE=DATE:20261214");
+    const ev = vevent(
+      "UID:ad",
+      "DTSTART;VALUE=DATE:20201207",
+      "DTEND;VALUE=DATE:20201208",
+      "RRULE:FREQ=WEEKLY",
+      "EXDATE;VALUE=DATE:20261214",
+    );
     // Mondays: 2026-12-07 is in the window; 2026-12-14 is excluded (and outside anyway).
     expect(busy([ics(ev)], { rangeEnd: WEEK_END + 7 * 86_400_000 })).toEqual([iv("2026-12-06T23:00:00Z", "2026-12-07T23:00:00Z")]);
   });
@@ -314,7 +323,9 @@ describe("extractBusy: all-day and floating times", () => {
     expect(busy([ics(vevent("UID:b", "DTSTART;VALUE=DATE:20261209", "DTEND;VALUE=DATE:20261209"))])).toEqual([
       iv("2026-12-08T23:00:00Z", "2026-12-09T23:00:00Z"),
     ]);
-    expect(busy([ics(vevent("UID:c", "DTSTART;VALUE=DATE:20261209", "DURATION:P3D"))])).toEqual([iv("2026-12-08T23:00:00Z", "2026-12-11T23:00:00Z")]);
+    expect(busy([ics(vevent("UID:c", "DTSTART;VALUE=DATE:20261209", "DURATION:P3D"))])).toEqual([
+      iv("2026-12-08T23:00:00Z", "2026-12-11T23:00:00Z"),
+    ]);
   });
 
   it("a multi-day all-day event that began before the window is returned whole", () => {
@@ -337,7 +348,10 @@ describe("extractBusy: all-day and floating times", () => {
 
 describe("extractBusy: time zones", () => {
   it("uses a VTIMEZONE from the object, even for an unknown custom TZID", () => {
-    const ev = ics(VTZ_CUSTOM, vevent("UID:c", "DTSTART;TZID=Customized Time Zone:20261209T100000", "DTEND;TZID=Customized Time Zone:20261209T110000"));
+    const ev = ics(
+      VTZ_CUSTOM,
+      vevent("UID:c", "DTSTART;TZID=Customized Time Zone:20261209T100000", "DTEND;TZID=Customized Time Zone:20261209T110000"),
+    );
     const { busy: out, warnings } = busyWithWarnings([ev]);
     expect(out).toEqual([iv("2026-12-09T07:00:00Z", "2026-12-09T08:00:00Z")]);
     expect(warnings).toEqual([]);
@@ -401,7 +415,9 @@ describe("extractBusy: time zones", () => {
 
 describe("extractBusy: lengths", () => {
   it("DURATION instead of DTEND", () => {
-    expect(busy([ics(vevent("UID:d", "DTSTART:20261209T090000Z", "DURATION:PT90M"))])).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:30:00Z")]);
+    expect(busy([ics(vevent("UID:d", "DTSTART:20261209T090000Z", "DURATION:PT90M"))])).toEqual([
+      iv("2026-12-09T09:00:00Z", "2026-12-09T10:30:00Z"),
+    ]);
   });
 
   it("DURATION days are nominal (P1D across the spring DST change ends at the same local time)", () => {

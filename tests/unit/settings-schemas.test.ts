@@ -1,7 +1,21 @@
 import { describe, expect, test } from "vitest";
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
-import { BOOKING_LIMITS, DEFAULT_BOOKING, DEFAULT_WHATSAPP_TEMPLATE, SETTINGS_MESSAGES as M, TEMPLATE_MAX_LENGTH, bookingSchema, calendarSelectionSchema, normalizePhone, profileSchema, settingsValueSchemas, unknownPlaceholderMessage, whatsappSchema, workingHoursSchema } from "~/modules/settings/schemas";
+import {
+  BOOKING_LIMITS,
+  DEFAULT_BOOKING,
+  DEFAULT_WHATSAPP_TEMPLATE,
+  SETTINGS_MESSAGES as M,
+  TEMPLATE_MAX_LENGTH,
+  bookingSchema,
+  calendarSelectionSchema,
+  normalizePhone,
+  profileSchema,
+  settingsValueSchemas,
+  unknownPlaceholderMessage,
+  whatsappSchema,
+  workingHoursSchema,
+} from "~/modules/settings/schemas";
 import { PUBLISH_PROBLEMS, publishProblems } from "~/modules/settings/publish";
 import { SETTINGS_PROBLEMS, readSettings } from "~/modules/settings/stored";
 import { sectionVersion } from "~/modules/settings/version";
@@ -325,9 +339,7 @@ describe("profileSchema", () => {
   });
   test("display name of 80 characters accepted, 81 refused", () => {
     expect(submit(profileSchema, { publicSlug: "anna", displayName: "n".repeat(80) }).value?.displayName).toHaveLength(80);
-    expect(submit(profileSchema, { publicSlug: "anna", displayName: "n".repeat(81) }).error?.displayName).toEqual([
-      M.displayNameTooLong,
-    ]);
+    expect(submit(profileSchema, { publicSlug: "anna", displayName: "n".repeat(81) }).error?.displayName).toEqual([M.displayNameTooLong]);
     // The limit applies after trimming.
     expect(submit(profileSchema, { publicSlug: "anna", displayName: ` ${"n".repeat(80)} ` }).value?.displayName).toHaveLength(80);
   });
@@ -370,9 +382,7 @@ describe("calendarSelectionSchema", () => {
   test.each(["ftp://example.com/cal", "javascript:alert(1)", "not a url", "caldav.example.com/cal", "mailto:a@b.c", "https://"])(
     "refused: %j",
     (bad) => {
-      expect(submit(calendarSelectionSchema, { selectedCalendarIds: [url(1), bad] }).error?.selectedCalendarIds).toEqual([
-        M.calendarUrl,
-      ]);
+      expect(submit(calendarSelectionSchema, { selectedCalendarIds: [url(1), bad] }).error?.selectedCalendarIds).toEqual([M.calendarUrl]);
     },
   );
   test("plain objects: stored shape, and wrong types refused", () => {
@@ -544,21 +554,37 @@ describe("readSettings", () => {
   });
   test("fuzz: random nested values never throw and always give the full shape", () => {
     let seed = 42;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const leaves: unknown[] = [null, undefined, 0, -1, 1.5, 1e308, Number.NaN, "", "x", "09:00", "+971500000000", true, false, [], {}];
     const gen = (depth: number): unknown => {
       const r = rand();
       if (depth > 3 || r < 0.4) return leaves[Math.floor(rand() * leaves.length)];
       if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => gen(depth + 1));
-      const keys = ["workingHours", "whatsapp", "booking", "calendar", "displayName", "days", "start", "end", "timezone",
-        "phoneE164", "enabled", "messageTemplate", "slotMinutes", "selectedCalendarIds"];
+      const keys = [
+        "workingHours",
+        "whatsapp",
+        "booking",
+        "calendar",
+        "displayName",
+        "days",
+        "start",
+        "end",
+        "timezone",
+        "phoneE164",
+        "enabled",
+        "messageTemplate",
+        "slotMinutes",
+        "selectedCalendarIds",
+      ];
       return Object.fromEntries(keys.filter(() => rand() < 0.4).map((k) => [k, gen(depth + 1)]));
     };
     for (let i = 0; i < 500; i++) {
       const settings = readSettings(gen(0));
-      expect(Object.keys(settings).filter((k) => k !== "displayName").sort()).toEqual(
-        ["booking", "calendar", "problems", "whatsapp", "workingHours"],
-      );
+      expect(
+        Object.keys(settings)
+          .filter((k) => k !== "displayName")
+          .sort(),
+      ).toEqual(["booking", "calendar", "problems", "whatsapp", "workingHours"]);
       expect(Number.isInteger(settings.booking.slotMinutes)).toBe(true);
       expect(Array.isArray(settings.calendar.selectedCalendarIds)).toBe(true);
     }

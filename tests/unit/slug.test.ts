@@ -66,8 +66,28 @@ describe("slugSchema: refused", () => {
 
   test("exactly the reserved list from the brief", () => {
     expect([...SLUG_RULES.reserved].sort()).toEqual(
-      ["settings", "login", "logout", "signup", "api", "c", "admin", "auth", "healthz", "static", "build", "assets",
-        "public", "www", "app", "help", "support", "about", "terms", "privacy"].sort(),
+      [
+        "settings",
+        "login",
+        "logout",
+        "signup",
+        "api",
+        "c",
+        "admin",
+        "auth",
+        "healthz",
+        "static",
+        "build",
+        "assets",
+        "public",
+        "www",
+        "app",
+        "help",
+        "support",
+        "about",
+        "terms",
+        "privacy",
+      ].sort(),
     );
   });
 });

@@ -6,7 +6,13 @@ import { resetEnvCache } from "~/server/env.server";
 
 // Supabase Auth (GoTrue) cannot run here, so its HTTP API is mocked; everything on our side is real.
 const SUPABASE_URL = "http://supabase.test";
-const USER = { id: "4b0b4f0e-7d8e-4c3a-8cf1-1b3a5f7b2a10", aud: "authenticated", role: "authenticated", email: "trainer@example.com", identities: [{ id: "x" }] };
+const USER = {
+  id: "4b0b4f0e-7d8e-4c3a-8cf1-1b3a5f7b2a10",
+  aud: "authenticated",
+  role: "authenticated",
+  email: "trainer@example.com",
+  identities: [{ id: "x" }],
+};
 
 function jwt(sub: string) {
   const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -42,7 +48,8 @@ const server = setupServer(
   http.post(`${SUPABASE_URL}/auth/v1/signup`, async ({ request }) => {
     const body = (await request.json()) as { email: string };
     calls.push("signup");
-    if (body.email === "exists@example.com") return HttpResponse.json({ code: 422, error_code: "user_already_exists", msg: "User already registered" }, { status: 422 });
+    if (body.email === "exists@example.com")
+      return HttpResponse.json({ code: 422, error_code: "user_already_exists", msg: "User already registered" }, { status: 422 });
     // Confirmations on: a user without a session.
     return HttpResponse.json({ ...USER, id: "5b0b4f0e-7d8e-4c3a-8cf1-1b3a5f7b2a11", email: body.email });
   }),

@@ -5,9 +5,7 @@ import { DEFAULT_WHATSAPP_TEMPLATE } from "~/modules/settings/schemas";
 
 describe("fillTemplate", () => {
   test("fills the default template", () => {
-    expect(fillTemplate(DEFAULT_WHATSAPP_TEMPLATE, { date: "Thu 3 Dec", time: "10:00" })).toBe(
-      "Hi! Can I book Thu 3 Dec at 10:00?",
-    );
+    expect(fillTemplate(DEFAULT_WHATSAPP_TEMPLATE, { date: "Thu 3 Dec", time: "10:00" })).toBe("Hi! Can I book Thu 3 Dec at 10:00?");
   });
   test("replaces every occurrence", () => {
     expect(fillTemplate("{date} {time} / {date} {time}", { date: "D", time: "T" })).toBe("D T / D T");

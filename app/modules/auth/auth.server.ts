@@ -5,7 +5,8 @@ import { getDb } from "~/server/db.server";
 import { getEnv } from "~/server/env.server";
 import { getSessionSecrets } from "~/server/session-secret.server";
 
-export type AuthResult = { ok: true; user: Account | null; headers: Headers; message?: string } | { ok: false; error: string; headers: Headers };
+export type AuthResult =
+  { ok: true; user: Account | null; headers: Headers; message?: string } | { ok: false; error: string; headers: Headers };
 
 /** One interface, two implementations: Supabase Auth when configured, local accounts otherwise. */
 export interface Auth {
@@ -91,7 +92,9 @@ function supabaseFor(request: Request, headers: Headers) {
     cookieOptions: { secure: env.NODE_ENV === "production", sameSite: "lax", httpOnly: true, path: "/" },
     // Server-side auth only: no Realtime. Node 20 has no global WebSocket, and supabase-js would
     // refuse to construct without one, so give it a transport that is never opened.
-    realtime: { transport: NoRealtime as unknown as NonNullable<NonNullable<Parameters<typeof createServerClient>[2]["realtime"]>["transport"]> },
+    realtime: {
+      transport: NoRealtime as unknown as NonNullable<NonNullable<Parameters<typeof createServerClient>[2]["realtime"]>["transport"]>,
+    },
   });
 }
 
@@ -114,8 +117,13 @@ export const supabaseAuth: Auth = {
     const headers = new Headers();
     const { data, error } = await supabaseFor(request, headers).auth.signInWithPassword({ email, password });
     if (error || !data.user) {
-      if (error && /not confirmed/i.test(error.message)) return { ok: false, error: "Confirm your email first: we sent you a link.", headers };
-      return { ok: false, error: error && error.status && error.status >= 500 ? "Sign-in is unavailable right now. Try again shortly." : WRONG_CREDENTIALS, headers };
+      if (error && /not confirmed/i.test(error.message))
+        return { ok: false, error: "Confirm your email first: we sent you a link.", headers };
+      return {
+        ok: false,
+        error: error && error.status && error.status >= 500 ? "Sign-in is unavailable right now. Try again shortly." : WRONG_CREDENTIALS,
+        headers,
+      };
     }
     return { ok: true, user: { id: data.user.id, email: data.user.email ?? email }, headers };
   },
@@ -129,7 +137,8 @@ export const supabaseAuth: Auth = {
       options: { emailRedirectTo: `${origin}/auth/confirm` },
     });
     if (error) {
-      if (/already (registered|exists)/i.test(error.message) || error.code === "user_already_exists") return { ok: false, error: EMAIL_TAKEN, headers };
+      if (/already (registered|exists)/i.test(error.message) || error.code === "user_already_exists")
+        return { ok: false, error: EMAIL_TAKEN, headers };
       return { ok: false, error: error.message, headers };
     }
     // With confirmations on, Supabase returns a user with no identities for an existing email.

@@ -94,11 +94,10 @@ function bounds(zone: string, rules: BookingRules, now: number): { earliest: num
   return { earliest: now + rules.minNoticeHours * HOUR_MS, horizonEnd };
 }
 
-export function availabilityWindow(input: {
-  workingHours: WorkingHours;
-  rules: BookingRules;
-  now: number;
-}): { start: number; end: number } {
+export function availabilityWindow(input: { workingHours: WorkingHours; rules: BookingRules; now: number }): {
+  start: number;
+  end: number;
+} {
   const { zone } = validateHours(input.workingHours);
   validateRules(input.rules);
   const now = validateNow(input.now);
@@ -173,10 +172,7 @@ export function computeAvailability(input: {
     if (!days.has(cursor.weekday)) continue;
     const { year, month, day } = cursor;
     const date = `${year}-${pad2(month)}-${pad2(day)}`;
-    const dayStart = DateTime.fromObject(
-      { year, month, day, hour: Math.floor(startMin / 60), minute: startMin % 60 },
-      { zone },
-    );
+    const dayStart = DateTime.fromObject({ year, month, day, hour: Math.floor(startMin / 60), minute: startMin % 60 }, { zone });
     const dayStartMs = dayStart.toMillis();
     if (dayStartMs >= horizonEnd) break;
     // Fast path: if the offset at the naive end equals the start offset, the wall clock runs
@@ -186,10 +182,7 @@ export function computeAvailability(input: {
     let dayEndMs = dayStartMs + (endMin - startWallMin) * MINUTE_MS;
     const uniform = ianaZone.offset(dayEndMs) === dayStart.offset;
     if (!uniform) {
-      dayEndMs = DateTime.fromObject(
-        { year, month, day, hour: Math.floor(endMin / 60), minute: endMin % 60 },
-        { zone },
-      ).toMillis();
+      dayEndMs = DateTime.fromObject({ year, month, day, hour: Math.floor(endMin / 60), minute: endMin % 60 }, { zone }).toMillis();
     }
     if (dayEndMs <= earliest) continue;
 

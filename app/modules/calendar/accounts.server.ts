@@ -8,7 +8,13 @@ import {
   type Integration,
   type IntegrationType,
 } from "./integrations.server";
-import { ICLOUD_CALDAV_URL, verifyCalDavAccount, type CalDavCredentials, type CalDavFailure, type RemoteCalendar } from "./caldav-client.server";
+import {
+  ICLOUD_CALDAV_URL,
+  verifyCalDavAccount,
+  type CalDavCredentials,
+  type CalDavFailure,
+  type RemoteCalendar,
+} from "./caldav-client.server";
 import { decryptSecret, encryptSecret } from "~/server/crypto.server";
 import { getDb } from "~/server/db.server";
 import { withUser, type Queryable } from "~/server/db.server";
@@ -33,7 +39,10 @@ export function decryptCredentials(secret: unknown, integrationId: string): Stor
 }
 
 /** Verifies first (login + listing, with a timeout), stores only on success. */
-export async function connectAccount(userId: string, input: ConnectCalendarInput): Promise<{ ok: true; calendars: RemoteCalendar[] } | CalDavFailure> {
+export async function connectAccount(
+  userId: string,
+  input: ConnectCalendarInput,
+): Promise<{ ok: true; calendars: RemoteCalendar[] } | CalDavFailure> {
   const creds: StoredCredentials = {
     serverUrl: input.type === "icloud" ? ICLOUD_CALDAV_URL : input.serverUrl,
     username: input.username,
@@ -42,7 +51,11 @@ export async function connectAccount(userId: string, input: ConnectCalendarInput
   try {
     await assertPublicUrl(creds.serverUrl, getEnv().caldavAllowPrivate);
   } catch (err) {
-    return { ok: false, reason: "unreachable", message: err instanceof PrivateAddressError ? err.message : `Could not reach the server at ${new URL(creds.serverUrl).host}.` };
+    return {
+      ok: false,
+      reason: "unreachable",
+      message: err instanceof PrivateAddressError ? err.message : `Could not reach the server at ${new URL(creds.serverUrl).host}.`,
+    };
   }
   const verified = await verifyCalDavAccount(creds, { timeoutMs: getEnv().CALDAV_TIMEOUT_MS, isICloud: input.type === "icloud" });
   if (!verified.ok) return verified;
@@ -86,7 +99,11 @@ export async function listAccounts(userId: string): Promise<AccountView[]> {
       try {
         creds = decryptCredentials(secret, integration.id);
       } catch {
-        return { integration, calendars: null, error: { ok: false, reason: "auth", message: "The stored credentials cannot be read. Connect the account again." } };
+        return {
+          integration,
+          calendars: null,
+          error: { ok: false, reason: "auth", message: "The stored credentials cannot be read. Connect the account again." },
+        };
       }
       try {
         await assertPublicUrl(creds.serverUrl, getEnv().caldavAllowPrivate);
@@ -94,7 +111,10 @@ export async function listAccounts(userId: string): Promise<AccountView[]> {
         const message = err instanceof PrivateAddressError ? err.message : "Could not reach the calendar server.";
         return { integration, calendars: null, error: { ok: false, reason: "unreachable", message } };
       }
-      const result = await verifyCalDavAccount(creds, { timeoutMs: getEnv().CALDAV_TIMEOUT_MS, isICloud: integration.integration_type === "icloud" });
+      const result = await verifyCalDavAccount(creds, {
+        timeoutMs: getEnv().CALDAV_TIMEOUT_MS,
+        isICloud: integration.integration_type === "icloud",
+      });
       const status = result.ok ? "active" : result.reason === "auth" ? "error" : integration.status;
       if (status !== integration.status) {
         await withUser(db, userId, (tx) => setIntegrationStatus(tx, integration.id, status));
@@ -110,7 +130,7 @@ export async function disconnectAccount(userId: string, integrationId: string, s
   const result = await withUser(db, userId, async (tx: Queryable) => {
     const remaining = (await listIntegrations(tx, userId)).filter((i) => i.id !== integrationId);
     // With no account left, no selection can be read; otherwise drop this account's calendars.
-    const remove = remaining.length === 0 ? selected : accountCalendarUrls ?? [];
+    const remove = remaining.length === 0 ? selected : (accountCalendarUrls ?? []);
     return deleteIntegration(tx, userId, integrationId, remove);
   });
   announceProviderChanged(userId);

@@ -44,7 +44,12 @@ export async function getBusyCached(
   }
 }
 
-function fetchOnce(ownerUserId: string, key: string, window: { start: number; end: number }, fetch: (w: { start: number; end: number }) => Promise<BusyInterval[]>) {
+function fetchOnce(
+  ownerUserId: string,
+  key: string,
+  window: { start: number; end: number },
+  fetch: (w: { start: number; end: number }) => Promise<BusyInterval[]>,
+) {
   const running = inflight.get(ownerUserId);
   // Share a running fetch only if it is for the same selection and covers this window.
   if (running && running.key === key && running.window.start <= window.start && running.window.end >= window.end) return running.promise;

@@ -13,14 +13,20 @@ export type BusyOwner = { ownerUserId: string; slug: string; timezone: string; s
  * Busy intervals from every selected calendar, fetched in parallel. Fail closed: if any selected
  * calendar cannot be read, this throws; a calendar we could not read must never look free.
  */
-export async function fetchProviderBusy(db: Database, provider: BusyOwner, window: { start: number; end: number }): Promise<BusyInterval[]> {
+export async function fetchProviderBusy(
+  db: Database,
+  provider: BusyOwner,
+  window: { start: number; end: number },
+): Promise<BusyInterval[]> {
   const selected = provider.selectedCalendarIds;
   if (selected.length === 0) return [];
   const integrations = await calendarIntegrationsFor(db, provider.ownerUserId);
   if (integrations.length === 0) throw new Error("Calendars are selected but no calendar account is connected");
   const accounts = integrations.map((i) => ({ ...i, creds: decryptCredentials(i.secret, i.id) }));
   const timeoutMs = getEnv().CALDAV_TIMEOUT_MS;
-  const ownerEmails = [...new Set(integrations.flatMap((i) => [i.external_email, i.external_username]).filter((e): e is string => !!e && e.includes("@")))];
+  const ownerEmails = [
+    ...new Set(integrations.flatMap((i) => [i.external_email, i.external_username]).filter((e): e is string => !!e && e.includes("@"))),
+  ];
 
   const perCalendar = await Promise.all(
     selected.map(async (calendarUrl) => {
@@ -31,7 +37,12 @@ export async function fetchProviderBusy(db: Database, provider: BusyOwner, windo
       await assertPublicUrl(calendarUrl, getEnv().caldavAllowPrivate);
       for (const account of ordered) {
         try {
-          const ics = await fetchCalendarIcs(account.creds, calendarUrl, { start: new Date(window.start), end: new Date(window.end) }, { timeoutMs });
+          const ics = await fetchCalendarIcs(
+            account.creds,
+            calendarUrl,
+            { start: new Date(window.start), end: new Date(window.end) },
+            { timeoutMs },
+          );
           return extractBusy(ics, {
             rangeStart: window.start,
             rangeEnd: window.end,

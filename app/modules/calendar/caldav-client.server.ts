@@ -45,8 +45,7 @@ export class CalDavError extends Error {
 export const ICLOUD_CALDAV_URL = "https://caldav.icloud.com";
 
 const MSG_AUTH = "The server refused this username and password.";
-const MSG_AUTH_ICLOUD =
-  "Apple refused these credentials. Use an app-specific password from appleid.apple.com, not your Apple ID password.";
+const MSG_AUTH_ICLOUD = "Apple refused these credentials. Use an app-specific password from appleid.apple.com, not your Apple ID password.";
 const MSG_NOT_CALDAV = "This address does not look like a CalDAV server.";
 // 403 on a calendar: the login itself may be fine, but this account may not read it.
 const MSG_FORBIDDEN = "The server refused access to this calendar for this account.";

@@ -72,10 +72,7 @@ const MAX_RECUR_STEPS = 100_000;
 
 type Wall = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
-type ZoneRef =
-  | { kind: "utc" }
-  | { kind: "vtimezone"; tz: ICalTimezone }
-  | { kind: "iana"; zone: IANAZone };
+type ZoneRef = { kind: "utc" } | { kind: "vtimezone"; tz: ICalTimezone } | { kind: "iana"; zone: IANAZone };
 
 /** How long each instance of an event lasts. */
 type Span =
@@ -234,7 +231,10 @@ function upperText(comp: ICalComponent, name: string): string {
 }
 
 function normalizeAddress(addr: string): string {
-  return addr.trim().replace(/^mailto:/i, "").toLowerCase();
+  return addr
+    .trim()
+    .replace(/^mailto:/i, "")
+    .toLowerCase();
 }
 
 function isBusy(comp: ICalComponent, ctx: Ctx): boolean {
@@ -582,7 +582,11 @@ function collectSeries(master: ParsedEvent, overrides: ParsedEvent[], ctx: Ctx, 
         const end = p.end
           ? timeToEpoch(p.end, tzid, ctx, uid)
           : instanceEnd(
-              { kind: "nominal", days: p.duration.weeks * 7 + p.duration.days, ms: (p.duration.hours * 3600 + p.duration.minutes * 60 + p.duration.seconds) * SECOND_MS },
+              {
+                kind: "nominal",
+                days: p.duration.weeks * 7 + p.duration.days,
+                ms: (p.duration.hours * 3600 + p.duration.minutes * 60 + p.duration.seconds) * SECOND_MS,
+              },
               wall,
               epoch,
               zoneOf(p.start, tzid, ctx, uid),

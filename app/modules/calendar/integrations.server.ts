@@ -53,7 +53,9 @@ export async function upsertIntegration(
 }
 
 export async function readSecret(tx: Queryable, integrationId: string): Promise<unknown> {
-  const [row] = await tx.query<{ secret: unknown }>("select secret from public.integration_secrets where integration_id = $1", [integrationId]);
+  const [row] = await tx.query<{ secret: unknown }>("select secret from public.integration_secrets where integration_id = $1", [
+    integrationId,
+  ]);
   return row?.secret ?? null;
 }
 

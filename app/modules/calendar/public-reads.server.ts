@@ -27,5 +27,7 @@ export async function calendarIntegrationsFor(db: Database, ownerUserId: string)
 
 /** The server refused the stored password: the provider sees "reconnect" on the calendar page. */
 export async function markIntegrationRejected(db: Database, integrationId: string) {
-  await withService(db, (tx) => tx.query("update public.integrations set status = 'error' where id = $1 and status <> 'error'", [integrationId]));
+  await withService(db, (tx) =>
+    tx.query("update public.integrations set status = 'error' where id = $1 and status <> 'error'", [integrationId]),
+  );
 }

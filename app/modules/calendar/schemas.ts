@@ -1,9 +1,6 @@
 import { z } from "zod";
 
-const password = z
-  .string({ error: "Enter the password" })
-  .min(1, "Enter the password")
-  .max(500, "That password is too long");
+const password = z.string({ error: "Enter the password" }).min(1, "Enter the password").max(500, "That password is too long");
 
 /** Connect form: iCloud (Apple ID + app-specific password) or any CalDAV server. */
 export const connectCalendarSchema = z.discriminatedUnion("type", [

@@ -11,7 +11,7 @@ export async function requireProviderContext(request: Request) {
   return {
     user,
     headers,
-    run: <T,>(fn: (tx: Queryable) => Promise<T>) => withUser(db, user.id, fn),
+    run: <T>(fn: (tx: Queryable) => Promise<T>) => withUser(db, user.id, fn),
     provider: () => withUser(db, user.id, (tx) => getOrCreateProvider(tx, user.id)),
   };
 }

@@ -33,7 +33,10 @@ export type SaveResult = { ok: true } | { ok: false; reason: "stale" };
 
 /** Version token of one stored section, as the form saw it (raw JSON, before defaults). */
 export async function rawSection(tx: Queryable, userId: string, key: SectionKey): Promise<unknown> {
-  const [row] = await tx.query<{ value: unknown }>("select settings -> $2 as value from public.providers where owner_user_id = $1", [userId, key]);
+  const [row] = await tx.query<{ value: unknown }>("select settings -> $2 as value from public.providers where owner_user_id = $1", [
+    userId,
+    key,
+  ]);
   return row?.value ?? null;
 }
 
@@ -64,11 +67,10 @@ export async function saveSection<K extends SectionKey>(
       [userId, key, json, (value as WorkingHours).timezone],
     );
   } else {
-    await tx.query("update public.providers set settings = jsonb_set(settings, array[$2::text], $3::jsonb, true) where owner_user_id = $1", [
-      userId,
-      key,
-      json,
-    ]);
+    await tx.query(
+      "update public.providers set settings = jsonb_set(settings, array[$2::text], $3::jsonb, true) where owner_user_id = $1",
+      [userId, key, json],
+    );
   }
   return { ok: true };
 }

@@ -161,27 +161,30 @@ const workingHoursShape = {
   // Validated as a whole so every problem lands on `days` (one error list under the checkboxes).
   // Optional on input only so getZodConstraint does not mark every day checkbox `required`
   // (the browser would then demand all seven); "none ticked" is still refused below.
-  days: z.array(z.unknown(), { error: SETTINGS_MESSAGES.daysRequired }).optional().transform((items, ctx) => {
-    const days: number[] = [];
-    for (const item of items ?? []) {
-      const day = toWeekday(item);
-      if (day === null) {
-        ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.dayInvalid });
+  days: z
+    .array(z.unknown(), { error: SETTINGS_MESSAGES.daysRequired })
+    .optional()
+    .transform((items, ctx) => {
+      const days: number[] = [];
+      for (const item of items ?? []) {
+        const day = toWeekday(item);
+        if (day === null) {
+          ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.dayInvalid });
+          return z.NEVER;
+        }
+        if (days.includes(day)) {
+          ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.dayDuplicate });
+          return z.NEVER;
+        }
+        days.push(day);
+      }
+      if (days.length === 0) {
+        ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.daysRequired });
         return z.NEVER;
       }
-      if (days.includes(day)) {
-        ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.dayDuplicate });
-        return z.NEVER;
-      }
-      days.push(day);
-    }
-    if (days.length === 0) {
-      ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.daysRequired });
-      return z.NEVER;
-    }
-    // Sorted so the stored JSON (and its version token) does not depend on click order.
-    return days.sort((a, b) => a - b);
-  }),
+      // Sorted so the stored JSON (and its version token) does not depend on click order.
+      return days.sort((a, b) => a - b);
+    }),
   start: timeField,
   end: timeField,
 };
@@ -196,10 +199,7 @@ const endAfterStart = [
     when: (payload: z.core.ParsePayload) => {
       const value = payload.value as { start?: unknown; end?: unknown } | undefined;
       return (
-        typeof value?.start === "string" &&
-        typeof value.end === "string" &&
-        HHMM_STRICT.test(value.start) &&
-        HHMM_STRICT.test(value.end)
+        typeof value?.start === "string" && typeof value.end === "string" && HHMM_STRICT.test(value.start) && HHMM_STRICT.test(value.end)
       );
     },
   },
@@ -210,7 +210,11 @@ export const workingHoursSchema = z.object({ ...workingHoursShape, version }).su
 export type WorkingHours = z.output<typeof workingHoursValueSchema>;
 
 /** What the hours form suggests before anything is saved (the zone comes from the provider row). */
-export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone">> = Object.freeze({ days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" });
+export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone">> = Object.freeze({
+  days: [1, 2, 3, 4, 5],
+  start: "09:00",
+  end: "17:00",
+});
 
 /* ----------------------------------------------------------------------------------------- */
 /* WhatsApp                                                                                  */

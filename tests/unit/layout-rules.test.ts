@@ -21,21 +21,30 @@ const cases: { what: string; file: string; code: string; rule: string; allowed: 
     file: "app/server/planted.server.ts",
     code: 'import { readSettings } from "~/modules/settings/stored";\nexport const x = readSettings;\n',
     rule: "no-restricted-imports",
-    allowed: { file: "app/modules/settings/planted.server.ts", code: 'import { readSettings } from "~/modules/settings/stored";\nexport const x = readSettings;\n' },
+    allowed: {
+      file: "app/modules/settings/planted.server.ts",
+      code: 'import { readSettings } from "~/modules/settings/stored";\nexport const x = readSettings;\n',
+    },
   },
   {
     what: "a module importing a route",
     file: "app/modules/settings/planted.server.ts",
     code: 'import { loader } from "~/routes/settings.hours";\nexport const x = loader;\n',
     rule: "no-restricted-imports",
-    allowed: { file: "app/routes/planted.tsx", code: 'import { loadSection } from "~/modules/settings/provider-context.server";\nexport const x = loadSection;\n' },
+    allowed: {
+      file: "app/routes/planted.tsx",
+      code: 'import { loadSection } from "~/modules/settings/provider-context.server";\nexport const x = loadSection;\n',
+    },
   },
   {
     what: "withService outside the public-read owners",
     file: "app/modules/settings/planted.server.ts",
     code: 'import { withService } from "~/server/db.server";\nexport const x = withService;\n',
     rule: "no-restricted-imports",
-    allowed: { file: "app/modules/booking-page/published-provider.server.ts", code: 'import { withService } from "~/server/db.server";\nexport const x = withService;\n' },
+    allowed: {
+      file: "app/modules/booking-page/published-provider.server.ts",
+      code: 'import { withService } from "~/server/db.server";\nexport const x = withService;\n',
+    },
   },
   {
     what: "a pure module file importing Node",
@@ -49,7 +58,10 @@ const cases: { what: string; file: string; code: string; rule: string; allowed: 
     file: "app/modules/settings/planted.ts",
     code: 'import { getEnv } from "~/server/env.server";\nexport const x = getEnv;\n',
     rule: "no-restricted-imports",
-    allowed: { file: "app/modules/settings/planted.server.ts", code: 'import { getEnv } from "~/server/env.server";\nexport const x = getEnv;\n' },
+    allowed: {
+      file: "app/modules/settings/planted.server.ts",
+      code: 'import { getEnv } from "~/server/env.server";\nexport const x = getEnv;\n',
+    },
   },
 ];
 

@@ -1,6 +1,7 @@
 import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -44,19 +45,9 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 404 ? "Page not found" : status === 403 ? "Not allowed" : "Something went wrong";
-  const text =
-    status === 404
-      ? "There is nothing at this address. Check the link you were given."
-      : isRouteErrorResponse(error) && typeof error.data === "string"
-        ? error.data
-        : "Please try again in a moment.";
   return (
     <main className="narrow">
-      <h1>{title}</h1>
-      <p>{text}</p>
+      <GeneralErrorBoundary />
       <p>
         <a href="/">Go to the home page</a>
       </p>

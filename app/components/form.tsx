@@ -1,8 +1,9 @@
-import { useForm, type DefaultValue, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getInputProps, getTextareaProps, useForm, type DefaultValue, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import type { z } from "zod";
 import { useActionData, useNavigation } from "@remix-run/react";
-import type { ReactNode } from "react";
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from "react";
+import { schemaConstraint } from "./zod-constraint";
 
 /** The error list under a field; its id is what aria-describedby points at. */
 export function FieldErrors({ field }: { field: Pick<FieldMetadata<unknown>, "errorId" | "errors"> }) {
@@ -89,9 +90,91 @@ export function useZodForm<S extends z.ZodType<unknown, Record<string, unknown>>
     id: options.id,
     lastResult: options.lastResult,
     defaultValue: options.defaultValue,
-    constraint: getZodConstraint(schema),
+    constraint: schemaConstraint(schema),
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema }),
   });
+}
+
+type FieldMeta = FieldMetadata<unknown>;
+type InputType = Parameters<typeof getInputProps>[1]["type"];
+type ExtraInputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id" | "type" | "defaultValue" | "form">;
+
+/**
+ * One labelled input: label, optional hint (wired into aria-describedby), the input with the
+ * native constraints conform derives from the zod schema, and the field's error list.
+ */
+export function Field({
+  field,
+  label,
+  hint,
+  hintId = `${field.id}-hint`,
+  type = "text",
+  autoFocus,
+  inputProps,
+}: {
+  field: FieldMeta;
+  label: ReactNode;
+  hint?: ReactNode;
+  hintId?: string;
+  type?: Exclude<InputType, "checkbox" | "radio">;
+  autoFocus?: boolean;
+  inputProps?: ExtraInputProps;
+}) {
+  return (
+    <>
+      <label htmlFor={field.id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      <input {...getInputProps(field, { type, ariaDescribedBy: hint ? hintId : undefined })} autoFocus={autoFocus} {...inputProps} />
+      <FieldErrors field={field} />
+    </>
+  );
+}
+
+/** A checkbox with its label beside it, and the field's error list. */
+export function CheckboxField({ field, label, autoFocus }: { field: FieldMeta; label: ReactNode; autoFocus?: boolean }) {
+  return (
+    <>
+      <label className="check" htmlFor={field.id}>
+        <input {...getInputProps(field, { type: "checkbox" })} autoFocus={autoFocus} />
+        {label}
+      </label>
+      <FieldErrors field={field} />
+    </>
+  );
+}
+
+/** A labelled textarea with hint and errors, like Field. */
+export function TextareaField({
+  field,
+  label,
+  hint,
+  hintId = `${field.id}-hint`,
+  autoFocus,
+  textareaProps,
+}: {
+  field: FieldMeta;
+  label: ReactNode;
+  hint?: ReactNode;
+  hintId?: string;
+  autoFocus?: boolean;
+  textareaProps?: Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id" | "defaultValue" | "form">;
+}) {
+  return (
+    <>
+      <label htmlFor={field.id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      <textarea {...getTextareaProps(field, { ariaDescribedBy: hint ? hintId : undefined })} autoFocus={autoFocus} {...textareaProps} />
+      <FieldErrors field={field} />
+    </>
+  );
 }

@@ -1,5 +1,6 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { cacheControl } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
 import { getPublicPage } from "~/modules/booking-page/page.server";
@@ -98,12 +99,24 @@ export default function PublicBookingPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
   return (
     <main className="narrow">
-      <h1>{notFound ? "Page not found" : "Something went wrong"}</h1>
-      <p>{notFound ? "There is no booking page at this address. Check the link you were given." : "Please try again in a moment."}</p>
+      <GeneralErrorBoundary
+        statusHandlers={{
+          404: () => (
+            <>
+              <h1>Page not found</h1>
+              <p>There is no booking page at this address. Check the link you were given.</p>
+            </>
+          ),
+        }}
+        defaultHandler={() => (
+          <>
+            <h1>Something went wrong</h1>
+            <p>Please try again in a moment.</p>
+          </>
+        )}
+      />
     </main>
   );
 }

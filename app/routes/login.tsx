@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
+import { Field, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
 import { signInSchema } from "~/modules/auth/schemas";
 import { privateHeaders } from "~/server/http";
 import { getAuth, safeRedirect } from "~/modules/auth/auth.server";
@@ -44,12 +44,20 @@ export default function Login() {
       <Form method="post" {...getFormProps(form)} aria-describedby={form.errors ? form.errorId : undefined}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/settings"} />
-        <label htmlFor={fields.email.id}>Email</label>
-        <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" autoFocus={focus === "email" || !focus} />
-        <FieldErrors field={fields.email} />
-        <label htmlFor={fields.password.id}>Password</label>
-        <input {...getInputProps(fields.password, { type: "password" })} autoComplete="current-password" autoFocus={focus === "password"} />
-        <FieldErrors field={fields.password} />
+        <Field
+          field={fields.email}
+          type="email"
+          label="Email"
+          autoFocus={focus === "email" || !focus}
+          inputProps={{ autoComplete: "email" }}
+        />
+        <Field
+          field={fields.password}
+          type="password"
+          label="Password"
+          autoFocus={focus === "password"}
+          inputProps={{ autoComplete: "current-password" }}
+        />
         <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
       </Form>
       <p>

@@ -1,9 +1,10 @@
-import { getFormProps, getInputProps } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
+import { CheckboxField, Field, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
+import { SLUG_RULES } from "~/modules/settings/slug";
 import { privateHeaders } from "~/server/http";
 import { profileSchema } from "~/modules/settings/schemas";
 import { publishProblems } from "~/modules/settings/publish";
@@ -67,36 +68,26 @@ export default function ProfileSettings() {
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={data.values.version} />
-        <label htmlFor={fields.publicSlug.id}>Public address</label>
-        <p className="hint" id="slug-hint">
-          3 to 40 characters: lowercase letters, digits and single hyphens. Your page will be at {data.origin}/c/
-          <em>address</em>.
-        </p>
-        <input
-          {...getInputProps(fields.publicSlug, { type: "text", ariaDescribedBy: "slug-hint" })}
-          minLength={3}
-          maxLength={40}
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
+        <Field
+          field={fields.publicSlug}
+          label="Public address"
+          hintId="slug-hint"
+          hint={
+            <>
+              {SLUG_RULES.minLength} to {SLUG_RULES.maxLength} characters: lowercase letters, digits and single hyphens. Your page will be
+              at {data.origin}/c/<em>address</em>.
+            </>
+          }
           autoFocus={focus === "publicSlug"}
+          inputProps={{ autoCapitalize: "none", autoCorrect: "off", spellCheck: false }}
         />
-        <FieldErrors field={fields.publicSlug} />
-
-        <label htmlFor={fields.displayName.id}>Name shown to clients (optional)</label>
-        <input
-          {...getInputProps(fields.displayName, { type: "text" })}
-          maxLength={80}
-          autoComplete="organization"
+        <Field
+          field={fields.displayName}
+          label="Name shown to clients (optional)"
           autoFocus={focus === "displayName"}
+          inputProps={{ autoComplete: "organization" }}
         />
-        <FieldErrors field={fields.displayName} />
-
-        <label className="check" htmlFor={fields.isPublic.id}>
-          <input {...getInputProps(fields.isPublic, { type: "checkbox" })} autoFocus={focus === "isPublic"} />
-          Publish my booking page
-        </label>
-        <FieldErrors field={fields.isPublic} />
+        <CheckboxField field={fields.isPublic} label="Publish my booking page" autoFocus={focus === "isPublic"} />
         {data.missing.length > 0 && !data.isPublic ? (
           <div className="hint">
             Before you can publish:

@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
+import { Field, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
 import { BOOKING_LIMITS, bookingSchema } from "~/modules/settings/schemas";
 import { loadSection } from "~/modules/settings/provider-context.server";
@@ -58,20 +58,15 @@ export default function BookingSettings() {
           const limits = BOOKING_LIMITS[f.name];
           return (
             <div key={f.name}>
-              <label htmlFor={field.id}>{f.label}</label>
-              <p className="hint" id={`${f.name}-hint`}>
-                {f.hint} {limits.min} to {limits.max}.
-              </p>
-              <input
-                {...getInputProps(field, { type: "number", ariaDescribedBy: `${f.name}-hint` })}
-                inputMode="numeric"
-                // Native limits work before hydration and without JavaScript; zod repeats them.
-                min={limits.min}
-                max={limits.max}
-                step={1}
+              <Field
+                field={field}
+                type="number"
+                label={f.label}
+                hintId={`${f.name}-hint`}
+                hint={`${f.hint} ${limits.min} to ${limits.max}.`}
                 autoFocus={focus === f.name}
+                inputProps={{ inputMode: "numeric", step: 1 }}
               />
-              <FieldErrors field={field} />
             </div>
           );
         })}

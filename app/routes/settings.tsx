@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { privateHeaders } from "~/server/http";
 import { requireProviderContext } from "~/modules/settings/provider-context.server";
 
@@ -23,6 +24,22 @@ const SECTIONS = [
   { to: "/settings/calendar", label: "Calendar" },
 ];
 
+function SectionNav() {
+  return (
+    <nav className="sections" aria-label="Settings sections">
+      <ul>
+        {SECTIONS.map((s) => (
+          <li key={s.to}>
+            <NavLink to={s.to} end={s.end} prefetch="intent">
+              {s.label}
+            </NavLink>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 export default function SettingsLayout() {
   const { email, slug, isPublic, problems } = useLoaderData<typeof loader>();
   return (
@@ -39,17 +56,7 @@ export default function SettingsLayout() {
         </Form>
       </header>
       <main>
-        <nav className="sections" aria-label="Settings sections">
-          <ul>
-            {SECTIONS.map((s) => (
-              <li key={s.to}>
-                <NavLink to={s.to} end={s.end} prefetch="intent">
-                  {s.label}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <SectionNav />
         {problems.length > 0 ? (
           <div className="banner warn" role="status">
             <strong>Needs attention:</strong>
@@ -66,6 +73,33 @@ export default function SettingsLayout() {
           </p>
         ) : null}
         <Outlet />
+      </main>
+    </>
+  );
+}
+
+/**
+ * An error in one section (or a thrown Response such as "Unknown action") renders here, inside
+ * the section area; the header with sign-out and the section navigation stay usable.
+ */
+export function ErrorBoundary() {
+  return (
+    <>
+      <header className="topbar">
+        <Link className="brand" to="/">
+          Slotline
+        </Link>
+        <Form method="post" action="/logout">
+          <button type="submit" className="secondary">
+            Sign out
+          </button>
+        </Form>
+      </header>
+      <main>
+        <SectionNav />
+        <section className="card">
+          <GeneralErrorBoundary />
+        </section>
       </main>
     </>
   );

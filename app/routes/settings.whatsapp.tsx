@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, getTextareaProps } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
+import { CheckboxField, Field, firstErrorField, FormErrors, SavedBanner, SubmitButton, TextareaField, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
 import { DEFAULT_WHATSAPP_TEMPLATE, normalizePhone, TEMPLATE_MAX_LENGTH, whatsappSchema } from "~/modules/settings/schemas";
 import { fillTemplate, formatSlotForMessage, waLink } from "~/modules/booking-page/whatsapp";
@@ -52,33 +52,27 @@ export default function WhatsAppSettings() {
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />
-        <label className="check" htmlFor={fields.enabled.id}>
-          <input {...getInputProps(fields.enabled, { type: "checkbox" })} autoFocus={focus === "enabled"} />
-          Clients book by WhatsApp message
-        </label>
-        <FieldErrors field={fields.enabled} />
-
-        <label htmlFor={fields.phoneE164.id}>WhatsApp number</label>
-        <p className="hint" id="phone-hint">
-          International format with the country code, e.g. +971 50 123 4567. Spaces and dashes are fine.
-        </p>
-        <input
-          {...getInputProps(fields.phoneE164, { type: "tel", ariaDescribedBy: "phone-hint" })}
-          autoComplete="tel"
+        <CheckboxField field={fields.enabled} label="Clients book by WhatsApp message" autoFocus={focus === "enabled"} />
+        <Field
+          field={fields.phoneE164}
+          type="tel"
+          label="WhatsApp number"
+          hintId="phone-hint"
+          hint="International format with the country code, e.g. +971 50 123 4567. Spaces and dashes are fine."
           autoFocus={focus === "phoneE164"}
+          inputProps={{ autoComplete: "tel" }}
         />
-        <FieldErrors field={fields.phoneE164} />
-
-        <label htmlFor={fields.messageTemplate.id}>Message template</label>
-        <p className="hint" id="template-hint">
-          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes.
-        </p>
-        <textarea
-          {...getTextareaProps(fields.messageTemplate, { ariaDescribedBy: "template-hint" })}
-          maxLength={TEMPLATE_MAX_LENGTH}
+        <TextareaField
+          field={fields.messageTemplate}
+          label="Message template"
+          hintId="template-hint"
+          hint={
+            <>
+              Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes.
+            </>
+          }
           autoFocus={focus === "messageTemplate"}
         />
-        <FieldErrors field={fields.messageTemplate} />
 
         <h2>Preview</h2>
         <p className="preview" aria-live="polite" data-testid="message-preview">

@@ -1,8 +1,8 @@
-import { getFormProps, getInputProps } from "@conform-to/react";
+import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { FieldErrors, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
+import { Field, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
 import { PASSWORD_MIN, signUpSchema } from "~/modules/auth/schemas";
 import { privateHeaders } from "~/server/http";
 import { getAuth, safeRedirect } from "~/modules/auth/auth.server";
@@ -47,20 +47,22 @@ export default function SignUp() {
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/settings"} />
-        <label htmlFor={fields.email.id}>Email</label>
-        <input {...getInputProps(fields.email, { type: "email" })} autoComplete="email" autoFocus={focus === "email" || !focus} />
-        <FieldErrors field={fields.email} />
-        <label htmlFor={fields.password.id}>Password</label>
-        <p className="hint" id="password-hint">
-          At least {PASSWORD_MIN} characters.
-        </p>
-        <input
-          {...getInputProps(fields.password, { type: "password", ariaDescribedBy: "password-hint" })}
-          autoComplete="new-password"
-          minLength={PASSWORD_MIN}
-          autoFocus={focus === "password"}
+        <Field
+          field={fields.email}
+          type="email"
+          label="Email"
+          autoFocus={focus === "email" || !focus}
+          inputProps={{ autoComplete: "email" }}
         />
-        <FieldErrors field={fields.password} />
+        <Field
+          field={fields.password}
+          type="password"
+          label="Password"
+          hintId="password-hint"
+          hint={`At least ${PASSWORD_MIN} characters.`}
+          autoFocus={focus === "password"}
+          inputProps={{ autoComplete: "new-password" }}
+        />
         <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
       </Form>
       <p>

@@ -91,7 +91,9 @@ export const slugSchema = z
   .superRefine((slug, ctx) => {
     const problem = slugProblem(slug);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+  })
+  // The rules live in slugProblem (one message at a time); the input's native limits come from here.
+  .meta({ constraint: { minLength: SLUG_RULES.minLength, maxLength: SLUG_RULES.maxLength } });
 
 /**
  * A cheap first check for a URL's slug before any lookup: the shape and length the rules allow.

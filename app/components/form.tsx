@@ -101,6 +101,19 @@ type FieldMeta = FieldMetadata<unknown>;
 type InputType = Parameters<typeof getInputProps>[1]["type"];
 type ExtraInputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "name" | "id" | "type" | "defaultValue" | "form">;
 
+function LabelAndHint({ field, label, hint, hintId }: { field: FieldMeta; label: ReactNode; hint?: ReactNode; hintId: string }) {
+  return (
+    <>
+      <label htmlFor={field.id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 /**
  * One labelled input: label, optional hint (wired into aria-describedby), the input with the
  * native constraints conform derives from the zod schema, and the field's error list.
@@ -124,12 +137,7 @@ export function Field({
 }) {
   return (
     <>
-      <label htmlFor={field.id}>{label}</label>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <LabelAndHint field={field} label={label} hint={hint} hintId={hintId} />
       <input {...getInputProps(field, { type, ariaDescribedBy: hint ? hintId : undefined })} autoFocus={autoFocus} {...inputProps} />
       <FieldErrors field={field} />
     </>
@@ -167,12 +175,7 @@ export function TextareaField({
 }) {
   return (
     <>
-      <label htmlFor={field.id}>{label}</label>
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
+      <LabelAndHint field={field} label={label} hint={hint} hintId={hintId} />
       <textarea {...getTextareaProps(field, { ariaDescribedBy: hint ? hintId : undefined })} autoFocus={autoFocus} {...textareaProps} />
       <FieldErrors field={field} />
     </>

@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Form, Link, NavLink, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { privateHeaders } from "~/server/http";
 import { requireProviderContext } from "~/modules/settings/provider-context.server";
@@ -24,6 +24,22 @@ const SECTIONS = [
   { to: "/settings/calendar", label: "Calendar" },
 ];
 
+function TopBar({ email }: { email?: string }) {
+  return (
+    <header className="topbar">
+      <Link className="brand" to="/">
+        Slotline
+      </Link>
+      {email ? <span className="hint">{email}</span> : null}
+      <Form method="post" action="/logout">
+        <button type="submit" className="secondary">
+          Sign out
+        </button>
+      </Form>
+    </header>
+  );
+}
+
 function SectionNav() {
   return (
     <nav className="sections" aria-label="Settings sections">
@@ -44,17 +60,7 @@ export default function SettingsLayout() {
   const { email, slug, isPublic, problems } = useLoaderData<typeof loader>();
   return (
     <>
-      <header className="topbar">
-        <Link className="brand" to="/">
-          Slotline
-        </Link>
-        <span className="hint">{email}</span>
-        <Form method="post" action="/logout">
-          <button type="submit" className="secondary">
-            Sign out
-          </button>
-        </Form>
-      </header>
+      <TopBar email={email} />
       <main>
         <SectionNav />
         {problems.length > 0 ? (
@@ -85,16 +91,7 @@ export default function SettingsLayout() {
 export function ErrorBoundary() {
   return (
     <>
-      <header className="topbar">
-        <Link className="brand" to="/">
-          Slotline
-        </Link>
-        <Form method="post" action="/logout">
-          <button type="submit" className="secondary">
-            Sign out
-          </button>
-        </Form>
-      </header>
+      <TopBar email={useRouteLoaderData<typeof loader>("routes/settings")?.email} />
       <main>
         <SectionNav />
         <section className="card">

@@ -80,8 +80,9 @@ async function save(path: string, fields: Record<string, string | string[]>, red
   const form = await provider.get(path);
   const html = await form.text();
   expect(form.status, `${html.slice(0, 300)}\n${app.output().slice(-3000)}`).toBe(200);
-  const version =
-    "version" in fields || fields.intent === "connect" || fields.intent === "disconnect" ? {} : { version: hiddenVersion(html) };
+  // Connect and disconnect are not section saves: they carry no version token.
+  const version: Record<string, string> =
+    fields.intent === "connect" || fields.intent === "disconnect" ? {} : { version: hiddenVersion(html) };
   // The profile form is the index route's: Remix routes its POST by "?index".
   const target = path === "/settings" ? "/settings?index" : path;
   expect(await expectRedirect(await provider.post(target, { ...version, ...fields }), `save ${path}`)).toBe(redirectTo);

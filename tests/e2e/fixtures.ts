@@ -62,8 +62,6 @@ type TestFixtures = {
 };
 type WorkerFixtures = { radicaleServer: RadicaleServer };
 
-let users = 0;
-
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   providerSettings: [DEFAULT_PROVIDER_SETTINGS, { option: true }],
   radicaleSetup: [{ user: "alice", calendars: [{ slug: "work", displayName: "Work" }] }, { option: true }],
@@ -95,14 +93,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: "worker" },
   ],
 
-  radicaleAccount: async ({ radicaleServer, radicaleSetup: setup }, use, testInfo) => {
+  radicaleAccount: async ({ radicaleServer, radicaleSetup: setup }, use) => {
     const server = setup.ownServer ? await startRadicale({ users: [] }) : radicaleServer;
     try {
-      users += 1;
-      const tag = `${testInfo.workerIndex}-${users}-${Math.random().toString(36).slice(2, 6)}`;
-      // The prefix keeps the name readable in the app ("Signed in as alice-…").
-      const username = `${setup.user}-${tag}`;
-      let password = `${setup.user}-pass-${tag}`;
+      // "alice" for the first alice on this server, then "alice2", …: readable in the app and the
+      // screenshots, and never a user another test of this worker has changed.
+      let username = setup.user;
+      for (let n = 2; server.users.some((u) => u.name === username); n++) username = `${setup.user}${n}`;
+      let password = `${username}-pass-${Math.random().toString(36).slice(2, 8)}`;
       await server.addUser(username, password);
       const calendars: Record<string, string> = {};
       for (const c of setup.calendars) {

@@ -7,7 +7,16 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          environment: "node",
+          // An unexpected console.error fails the test it happened in (tests/support/console-tripwire.ts).
+          setupFiles: ["tests/support/console-tripwire.setup.ts"],
+        },
+      },
       {
         resolve: { alias },
         test: {

@@ -40,7 +40,7 @@ const steps = [
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],
   ["database: embedded + PostgreSQL 15", "npx", ["vitest", "run", "--project", "db-embedded", "--project", "db-postgres"]],
   ["CalDAV against Radicale", "npx", ["vitest", "run", "--project", "caldav"]],
-  ["edge cache through nginx", "npx", ["vitest", "run", "--project", "edge"]],
+  ["edge: nginx cache, and saves reaching the page with caches on", "npx", ["vitest", "run", "--project", "edge"]],
   ["browser (Playwright: js + no-js)", "npx", ["playwright", "test"]],
 ];
 

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
-import { DEMO, isJs, signIn, signUpQuickly, skipNativeValidation } from "./support";
+import { type BrowserContext, type Page } from "@playwright/test";
+import { expect, test as base } from "./fixtures";
+import { DEMO, isJs, signIn, skipNativeValidation } from "./support";
 
 // One JavaScript-enabled context per worker to run axe on copies of no-JS pages (see analyze).
 const test = base.extend<{ analyze: (page: Page) => ReturnType<AxeBuilder["analyze"]> }, { axeContext: BrowserContext }>({
@@ -99,11 +100,7 @@ test.describe("public pages", () => {
 });
 
 test.describe("settings", () => {
-  test.beforeEach(async ({ page }) => {
-    await signUpQuickly(page);
-  });
-
-  test("every settings section", async ({ page, analyze }) => {
+  test("every settings section", async ({ signedInProvider: { page }, analyze }) => {
     for (const path of ["/settings", "/settings/hours", "/settings/whatsapp", "/settings/booking", "/settings/calendar"]) {
       const response = await page.goto(path);
       expect(response!.status(), path).toBe(200);
@@ -112,7 +109,7 @@ test.describe("settings", () => {
     }
   });
 
-  test("forms showing errors and the Saved banner", async ({ page, analyze }) => {
+  test("forms showing errors and the Saved banner", async ({ signedInProvider: { page }, analyze }) => {
     await page.goto("/settings/hours");
     await page.getByLabel("Time zone").fill("Mars/Olympus");
     await page.getByLabel("Time zone").blur();

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   DEMO,
   expectNavigationKind,
@@ -128,8 +128,7 @@ test.describe("sign in and out", () => {
     await expect(page.getByRole("heading", { name: "Booking rules" })).toBeVisible();
   });
 
-  test("GET /logout does not sign out", async ({ page }) => {
-    await signUpQuickly(page);
+  test("GET /logout does not sign out", async ({ signedInProvider: { page } }) => {
     await page.goto("/logout");
     await page.goto("/settings");
     await expect(page).toHaveURL(/\/settings$/);
@@ -172,8 +171,7 @@ test.describe("session and HTTP", () => {
     }
   });
 
-  test("a POST from another origin is refused with 403 and changes nothing", async ({ page, baseURL }) => {
-    await signUpQuickly(page);
+  test("a POST from another origin is refused with 403 and changes nothing", async ({ signedInProvider: { page }, baseURL }) => {
     await page.goto("/settings/booking");
     const version = await page.locator('input[name="version"]').inputValue();
     const form = { slotMinutes: "45", bufferMinutes: "5", minNoticeHours: "3", horizonDays: "21", version };
@@ -193,8 +191,7 @@ test.describe("session and HTTP", () => {
     await expect(page.getByLabel("Booking horizon (days)")).toHaveValue("21");
   });
 
-  test("a foreign-origin sign-out or sign-in is refused too", async ({ page }) => {
-    await signUpQuickly(page);
+  test("a foreign-origin sign-out or sign-in is refused too", async ({ signedInProvider: { page } }) => {
     const logout = await page.request.post("/logout", { headers: { Origin: "http://evil.example" }, maxRedirects: 0 });
     expect(logout.status()).toBe(403);
     const login = await page.request.post("/login", {

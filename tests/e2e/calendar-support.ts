@@ -1,27 +1,9 @@
 /**
- * Helpers shared by calendar.spec.ts and public-page.spec.ts: sign-up, the settings forms, the
+ * Helpers shared by calendar.spec.ts, public-page.spec.ts and the fixtures: the settings forms, the
  * CalDAV connect form, iCalendar builders and a recorder of everything the app sent to the browser.
  */
-import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { expect, type Locator, type Page, type Response } from "@playwright/test";
-
-export function uniqueEmail(prefix: string): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
-}
-
-export const ACCOUNT_PASSWORD = "provider-pass-123";
-
-/** Creates a new provider account through /signup; the page is signed in afterwards. */
-export async function signUp(page: Page, email = uniqueEmail("p")): Promise<string> {
-  await page.goto("/signup");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(ACCOUNT_PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/settings$/);
-  await expect(page.getByRole("heading", { name: "Profile and publishing" })).toBeVisible();
-  return email;
-}
 
 /** A loopback port nothing listens on (allocated, then closed). */
 export async function closedPort(): Promise<number> {

@@ -1,37 +1,21 @@
 /**
- * The public booking page /c/{slug}: a provider set up entirely through the settings pages, busy
- * times in a real CalDAV server (Radicale, started by this file), slots as wa.me links; failing
- * closed, 404s, caching headers and what the HTML must never contain. Runs with JavaScript on/off.
+ * The public booking page /c/{slug}: a provider set up entirely through the settings pages (the
+ * publishedProvider fixture), busy times in a real CalDAV server (the radicaleAccount fixture),
+ * slots as wa.me links; failing closed, 404s, caching headers and what the HTML must never
+ * contain. Runs with JavaScript on and off.
  */
 import { randomUUID } from "node:crypto";
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { type Browser, type Page } from "@playwright/test";
 import { DateTime } from "luxon";
-import { startRadicale, type RadicaleServer } from "../support/radicale";
-import {
-  ACCOUNT_PASSWORD,
-  connectCalDav,
-  saveBookingRules,
-  saveProfile,
-  saveWhatsApp,
-  saveWorkingHours,
-  selectCalendars,
-  signUp,
-  uniqueEmail,
-  vevent,
-} from "./calendar-support";
+import { connectCalDav, saveProfile, selectCalendars } from "./calendar-support";
+import { DEFAULT_PROVIDER_SETTINGS, expect, test, type RadicaleAccount } from "./fixtures";
 
-const ZONE = "Asia/Dubai";
-const PHONE = "+971 50 123 4567";
+// The publishedProvider fixture's defaults: every day 09:00-17:00 in Dubai, one-hour slots.
+const ZONE = DEFAULT_PROVIDER_SETTINGS.hours.timezone;
 const WA_DIGITS = "971501234567";
-const TEMPLATE = "Hi! Can I book {date} at {time}?";
-const USERS = [
-  { name: "alice", password: "alice-pass-1" },
-  { name: "carol", password: "carol-pass-3" },
-];
+const TEMPLATE = DEFAULT_PROVIDER_SETTINGS.whatsapp.template;
 const UNAVAILABLE = "Availability cannot be shown right now";
 const NOT_FOUND = "There is no booking page at this address.";
-
-let radicale: RadicaleServer;
 
 /** Tomorrow at hh:mm in the provider's zone, as epoch ms. */
 function tomorrowAt(hour: number, minute = 0): number {
@@ -47,58 +31,35 @@ function expectedLink(time: string): string {
   return `https://wa.me/${WA_DIGITS}?text=${encodeURIComponent(text)}`;
 }
 
-function pw(name: string): string {
-  return USERS.find((u) => u.name === name)!.password;
-}
+const ALICE_CALENDARS = [
+  { slug: "work", displayName: "Work" },
+  { slug: "gym", displayName: "Gym" },
+  { slug: "family", displayName: "Family" },
+];
 
-test.beforeAll(async () => {
-  radicale = await startRadicale({ users: USERS });
-  const cal = (user: string, slug: string, name: string) => radicale.createCalendar(user, pw(user), slug, { displayName: name });
-  const [work, gym, family, carolWork] = await Promise.all([
-    cal("alice", "work", "Work"),
-    cal("alice", "gym", "Gym"),
-    cal("alice", "family", "Family"),
-    cal("carol", "work", "Work"),
-  ]);
-  const put = (user: string, url: string, e: Parameters<typeof vevent>[0]) => radicale.putEvent(user, pw(user), url, e.uid, vevent(e));
+/** Tomorrow in alice's calendars: busy 10:00-11:30 and 14-15 and (weekly) 16-17 in the selected ones. */
+async function fillAliceCalendars(account: RadicaleAccount) {
   const weekday = tomorrow().toFormat("ccc").slice(0, 2).toUpperCase();
   await Promise.all([
-    put("alice", work, { uid: "meeting", start: tomorrowAt(10), end: tomorrowAt(11, 30) }),
-    put("alice", gym, { uid: "gym", start: tomorrowAt(14), end: tomorrowAt(15) }),
+    account.putEvent("Work", { uid: "meeting", start: tomorrowAt(10), end: tomorrowAt(11, 30) }),
+    account.putEvent("Gym", { uid: "gym", start: tomorrowAt(14), end: tomorrowAt(15) }),
     // Started two weeks ago on tomorrow's weekday; only its expansion makes tomorrow 16:00 busy.
-    put("alice", work, {
+    account.putEvent("Work", {
       uid: "weekly",
       start: tomorrowAt(16) - 14 * 86_400_000,
       end: tomorrowAt(17) - 14 * 86_400_000,
       rrule: `FREQ=WEEKLY;BYDAY=${weekday}`,
     }),
     // Transparent ("show as free") and an unselected calendar never block.
-    put("alice", gym, { uid: "free-lunch", start: tomorrowAt(12), end: tomorrowAt(13), transparent: true }),
-    put("alice", family, { uid: "family", start: tomorrowAt(9), end: tomorrowAt(10) }),
-    put("carol", carolWork, { uid: "carol-meeting", start: tomorrowAt(10), end: tomorrowAt(11, 30) }),
+    account.putEvent("Gym", { uid: "free-lunch", start: tomorrowAt(12), end: tomorrowAt(13), transparent: true }),
+    account.putEvent("Family", { uid: "family", start: tomorrowAt(9), end: tomorrowAt(10) }),
   ]);
-});
+}
 
-test.afterAll(async () => {
-  await radicale?.stop();
-});
-
-/** A published provider, set up through the settings pages; returns its slug and email. */
-async function setUpProvider(page: Page, opts: { calendarUser?: string; publish?: boolean } = {}) {
-  const email = await signUp(page, uniqueEmail("pub"));
-  await saveWorkingHours(page, { timezone: ZONE, days: [1, 2, 3, 4, 5, 6, 7], start: "09:00", end: "17:00" });
-  await saveBookingRules(page, { slot: 60, buffer: 0, notice: 0, horizon: 7 });
-  await saveWhatsApp(page, { phone: PHONE, template: TEMPLATE });
-  if (opts.calendarUser) {
-    await connectCalDav(page, { serverUrl: radicale.url, username: opts.calendarUser, password: pw(opts.calendarUser) });
-    await selectCalendars(
-      page,
-      ["Work", "Gym"].filter((n) => opts.calendarUser === "alice" || n === "Work"),
-    );
-  }
-  const slug = `e2e-${randomUUID().slice(0, 8)}`;
-  await saveProfile(page, { slug, publish: opts.publish ?? true });
-  return { slug, email };
+/** Connects the account in the provider's settings and ticks `names`. */
+async function useCalendars(page: Page, account: RadicaleAccount, names: string[]) {
+  await connectCalDav(page, account.creds);
+  await selectCalendars(page, names);
 }
 
 /** An anonymous client with the project's JavaScript setting. */
@@ -120,74 +81,85 @@ async function tomorrowSlots(page: Page) {
   return out;
 }
 
-test("shows exactly tomorrow's free slots as WhatsApp links", async ({ page, browser, baseURL }, info) => {
-  const { slug } = await setUpProvider(page, { calendarUser: "alice" });
-  const js = info.project.use.javaScriptEnabled !== false;
+test.describe("alice: busy in Work and Gym, an unselected Family calendar", () => {
+  test.use({ radicaleSetup: { user: "alice", calendars: ALICE_CALENDARS } });
 
-  const client = await clientPage(browser, baseURL, js);
-  const scripts: string[] = [];
-  client.on("request", (r) => {
-    if (r.resourceType() === "script") scripts.push(r.url());
+  test("shows exactly tomorrow's free slots as WhatsApp links", async ({
+    publishedProvider: { page, slug },
+    radicaleAccount,
+    browser,
+    baseURL,
+  }, info) => {
+    await fillAliceCalendars(radicaleAccount);
+    await useCalendars(page, radicaleAccount, ["Work", "Gym"]);
+    const js = info.project.use.javaScriptEnabled !== false;
+
+    const client = await clientPage(browser, baseURL, js);
+    const scripts: string[] = [];
+    client.on("request", (r) => {
+      if (r.resourceType() === "script") scripts.push(r.url());
+    });
+    const res = await client.goto(`/c/${slug}`);
+    expect(res?.status()).toBe(200);
+    await expect(client.getByRole("heading", { level: 1 })).toHaveText(`Book ${slug}`);
+    await expect(client.getByText(`Times are shown in Asia/Dubai time`)).toBeVisible();
+
+    const expected = ["09:00", "12:00", "13:00", "15:00"];
+    expect(await tomorrowSlots(client)).toEqual(expected.map((time) => ({ time, href: expectedLink(time) })));
+    // Every slot link on the page is a wa.me link with a prefilled message.
+    for (const href of await client.locator("ul.slots a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
+      expect(href).toMatch(new RegExp(`^https://wa\\.me/${WA_DIGITS}\\?text=Hi!%20Can%20I%20book%20`));
+    }
+    const html = await client.content();
+    expect(html).not.toMatch(/<script/i);
+    expect(await res!.text()).not.toMatch(/<script/i);
+    expect(scripts, "the public page loads no JavaScript").toEqual([]);
+
+    if (js) await client.screenshot({ path: "docs/screenshots/public-page.png", fullPage: true });
+    await client.context().close();
   });
-  const res = await client.goto(`/c/${slug}`);
-  expect(res?.status()).toBe(200);
-  await expect(client.getByRole("heading", { level: 1 })).toHaveText(`Book ${slug}`);
-  await expect(client.getByText(`Times are shown in Asia/Dubai time`)).toBeVisible();
 
-  const expected = ["09:00", "12:00", "13:00", "15:00"];
-  expect(await tomorrowSlots(client)).toEqual(expected.map((time) => ({ time, href: expectedLink(time) })));
-  // Every slot link on the page is a wa.me link with a prefilled message.
-  for (const href of await client.locator("ul.slots a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
-    expect(href).toMatch(new RegExp(`^https://wa\\.me/${WA_DIGITS}\\?text=Hi!%20Can%20I%20book%20`));
-  }
-  const html = await client.content();
-  expect(html).not.toMatch(/<script/i);
-  expect(await res!.text()).not.toMatch(/<script/i);
-  expect(scripts, "the public page loads no JavaScript").toEqual([]);
+  test("public caching headers, 304, no cookie, nothing private in the HTML", async ({ publishedProvider, radicaleAccount, request }) => {
+    const { page, slug, email, password } = publishedProvider;
+    await fillAliceCalendars(radicaleAccount);
+    await useCalendars(page, radicaleAccount, ["Work", "Gym"]);
 
-  if (js) await client.screenshot({ path: "docs/screenshots/public-page.png", fullPage: true });
-  await client.context().close();
+    // The provider's own signed-in browser: the session cookie is sent, none may come back.
+    const cookies = await page.context().cookies();
+    expect(cookies.some((c) => c.name === "__session")).toBe(true);
+    const nav = await page.goto(`/c/${slug}`);
+    expect(nav?.status()).toBe(200);
+    expect(await nav!.headerValue("set-cookie")).toBeNull();
+    const res = await page.request.get(`/c/${slug}`);
+    expect(res.status()).toBe(200);
+    const headers = res.headers();
+    expect(headers["cache-control"]).toMatch(/^public\b/);
+    expect(headers["cache-control"]).toMatch(/s-maxage=\d+/);
+    expect(headers["etag"]).toMatch(/^"[^"]+"$/);
+    expect(headers["set-cookie"]).toBeUndefined();
+
+    const again = await request.get(`/c/${slug}`, { headers: { "If-None-Match": headers["etag"] } });
+    expect(again.status()).toBe(304);
+    expect(await again.text()).toBe("");
+    const other = await request.get(`/c/${slug}`, { headers: { "If-None-Match": '"something-else"' } });
+    expect(other.status()).toBe(200);
+
+    const html = await res.text();
+    expect(html).toContain(`Book ${slug}`);
+    expect(html).not.toContain(email);
+    expect(html).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
+    expect(html).not.toContain(radicaleAccount.server.url);
+    expect(html).not.toContain(`127.0.0.1:${radicaleAccount.server.port}`);
+    expect(html).not.toMatch(/radicale/i);
+    expect(html).not.toContain(`/${radicaleAccount.username}/`);
+    expect(html).not.toContain(radicaleAccount.password);
+    expect(html).not.toContain(password);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain("@");
+  });
 });
 
-test("public caching headers, 304, no cookie, nothing private in the HTML", async ({ page, request }) => {
-  const { slug, email } = await setUpProvider(page, { calendarUser: "alice" });
-
-  // The provider's own signed-in browser: the session cookie is sent, none may come back.
-  const cookies = await page.context().cookies();
-  expect(cookies.some((c) => c.name === "__session")).toBe(true);
-  const nav = await page.goto(`/c/${slug}`);
-  expect(nav?.status()).toBe(200);
-  expect(await nav!.headerValue("set-cookie")).toBeNull();
-  const res = await page.request.get(`/c/${slug}`);
-  expect(res.status()).toBe(200);
-  const headers = res.headers();
-  expect(headers["cache-control"]).toMatch(/^public\b/);
-  expect(headers["cache-control"]).toMatch(/s-maxage=\d+/);
-  expect(headers["etag"]).toMatch(/^"[^"]+"$/);
-  expect(headers["set-cookie"]).toBeUndefined();
-
-  const again = await request.get(`/c/${slug}`, { headers: { "If-None-Match": headers["etag"] } });
-  expect(again.status()).toBe(304);
-  expect(await again.text()).toBe("");
-  const other = await request.get(`/c/${slug}`, { headers: { "If-None-Match": '"something-else"' } });
-  expect(other.status()).toBe(200);
-
-  const html = await res.text();
-  expect(html).toContain(`Book ${slug}`);
-  expect(html).not.toContain(email);
-  expect(html).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
-  expect(html).not.toContain(radicale.url);
-  expect(html).not.toContain(`127.0.0.1:${radicale.port}`);
-  expect(html).not.toMatch(/radicale/i);
-  expect(html).not.toContain("/alice/");
-  expect(html).not.toContain(pw("alice"));
-  expect(html).not.toContain(ACCOUNT_PASSWORD);
-  expect(html).not.toMatch(/<script/i);
-  expect(html).not.toContain("@");
-});
-
-test("unknown and unpublished slugs get the same 404", async ({ page, request }) => {
-  const { slug } = await setUpProvider(page, { publish: true });
+test("unknown and unpublished slugs get the same 404", async ({ publishedProvider: { page, slug }, request }) => {
   expect((await request.get(`/c/${slug}`)).status()).toBe(200);
   await saveProfile(page, { slug, publish: false });
 
@@ -207,38 +179,49 @@ test("unknown and unpublished slugs get the same 404", async ({ page, request })
   await expect(page.getByText(NOT_FOUND)).toBeVisible();
 });
 
-// Last in the file: it ends by stopping this file's Radicale.
-test("a calendar that cannot be read never looks free", async ({ page, browser, baseURL }, info) => {
-  const { slug } = await setUpProvider(page, { calendarUser: "carol" });
-  const client = await clientPage(browser, baseURL, info.project.use.javaScriptEnabled !== false);
-  const slotTimes = async () => (await tomorrowSlots(client)).map((s) => s.time);
+test.describe("carol: a calendar server that goes away", () => {
+  // The test stops the server: its own, not the worker's.
+  test.use({ radicaleSetup: { user: "carol", calendars: [{ slug: "work", displayName: "Work" }], ownServer: true } });
 
-  await client.goto(`/c/${slug}`);
-  expect(await slotTimes()).toEqual(["09:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);
+  test("a calendar that cannot be read never looks free", async ({
+    publishedProvider: { page, slug },
+    radicaleAccount,
+    browser,
+    baseURL,
+  }, info) => {
+    await radicaleAccount.putEvent("Work", { uid: "carol-meeting", start: tomorrowAt(10), end: tomorrowAt(11, 30) });
+    await useCalendars(page, radicaleAccount, ["Work"]);
+    const client = await clientPage(browser, baseURL, info.project.use.javaScriptEnabled !== false);
+    const slotTimes = async () => (await tomorrowSlots(client)).map((s) => s.time);
 
-  const expectUnavailable = async () => {
-    const res = await client.reload();
-    expect(res?.status()).toBe(200);
-    await expect(client.getByText(UNAVAILABLE)).toBeVisible();
-    await expect(client.locator("ul.slots a")).toHaveCount(0);
-    await expect(client.getByRole("link", { name: "10:00" })).toHaveCount(0);
-    const chat = client.getByRole("link", { name: /on WhatsApp/ });
-    await expect(chat).toHaveAttribute("href", `https://wa.me/${WA_DIGITS}`);
-    // Short edge caching while failing, so recovery shows quickly.
-    expect(res!.headers()["cache-control"]).toMatch(/^public, max-age=0\b/);
-  };
+    await client.goto(`/c/${slug}`);
+    expect(await slotTimes()).toEqual(["09:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);
 
-  // The server refuses the stored password.
-  await radicale.setPassword("carol", "carol-changed-pass");
-  await expectUnavailable();
+    const expectUnavailable = async () => {
+      const res = await client.reload();
+      expect(res?.status()).toBe(200);
+      await expect(client.getByText(UNAVAILABLE)).toBeVisible();
+      await expect(client.locator("ul.slots a")).toHaveCount(0);
+      await expect(client.getByRole("link", { name: "10:00" })).toHaveCount(0);
+      const chat = client.getByRole("link", { name: /on WhatsApp/ });
+      await expect(chat).toHaveAttribute("href", `https://wa.me/${WA_DIGITS}`);
+      // Short edge caching while failing, so recovery shows quickly.
+      expect(res!.headers()["cache-control"]).toMatch(/^public, max-age=0\b/);
+    };
 
-  // Recovers as soon as the server accepts it again.
-  await radicale.setPassword("carol", pw("carol"));
-  await client.reload();
-  expect(await slotTimes()).toEqual(["09:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);
+    // The server refuses the stored password.
+    const password = radicaleAccount.password;
+    await radicaleAccount.setPassword("carol-changed-pass");
+    await expectUnavailable();
 
-  // The server is gone.
-  await radicale.stop();
-  await expectUnavailable();
-  await client.context().close();
+    // Recovers as soon as the server accepts it again.
+    await radicaleAccount.setPassword(password);
+    await client.reload();
+    expect(await slotTimes()).toEqual(["09:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);
+
+    // The server is gone.
+    await radicaleAccount.server.stop();
+    await expectUnavailable();
+    await client.context().close();
+  });
 });

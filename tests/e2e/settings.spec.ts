@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { type Locator, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   activeElementName,
   DEMO,
@@ -8,7 +9,6 @@ import {
   isJs,
   markDocument,
   savedBanner,
-  signUpQuickly,
   uniqueSlug,
   skipNativeValidation,
 } from "./support";
@@ -16,12 +16,9 @@ import {
 const STALE = "This section was changed elsewhere; here is the current version.";
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
-// Every test works on its own brand-new account: no test sees another's saves. (The sign-up
-// page itself is covered in auth.spec.ts; the screenshots use their own fixed account.)
-test.beforeEach(async ({ page }, testInfo) => {
-  if (testInfo.titlePath.includes("README screenshots")) return;
-  await signUpQuickly(page);
-});
+// Every test asks for its own brand-new account (the signedInProvider fixture): no test sees
+// another's saves. The sign-up page itself is covered in auth.spec.ts; the screenshots use their
+// own fixed account.
 
 /** The error list conform ties to a field: shown right under it and named by aria-describedby. */
 async function expectFieldError(field: Locator, message: string | RegExp) {
@@ -124,7 +121,7 @@ async function saveWhatsapp(page: Page, phone: string, template?: string) {
 }
 
 test.describe("each section saves and reloads", () => {
-  test("working hours", async ({ page }) => {
+  test("working hours", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/hours");
     const f = hours(page);
     // A new account shows defaults.
@@ -147,7 +144,7 @@ test.describe("each section saves and reloads", () => {
     await expect(f.end).toHaveValue("15:00");
   });
 
-  test("WhatsApp: the number is stored in international format, the template as edited", async ({ page }) => {
+  test("WhatsApp: the number is stored in international format, the template as edited", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/whatsapp");
     const f = wa(page);
     await expect(f.enabled).toBeChecked();
@@ -167,7 +164,7 @@ test.describe("each section saves and reloads", () => {
     await expect(f.link).toHaveText(/^https:\/\/wa\.me\/971501234567\?text=Hello!%20Is%2010%3A00%20on%20/);
   });
 
-  test("booking rules", async ({ page }) => {
+  test("booking rules", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/booking");
     const f = booking(page);
     await expect(f.slot).toHaveValue("60");
@@ -187,7 +184,7 @@ test.describe("each section saves and reloads", () => {
     await expect(f.horizon).toHaveValue("30");
   });
 
-  test("profile: public address and display name", async ({ page, baseURL }) => {
+  test("profile: public address and display name", async ({ signedInProvider: { page }, baseURL }) => {
     const slug = uniqueSlug("anna");
     await page.goto("/settings");
     const f = profile(page);
@@ -212,7 +209,7 @@ test.describe("each section saves and reloads", () => {
 });
 
 test.describe("bad input is shown next to its field, kept, and not saved", () => {
-  test("working hours: unknown zone, no days, end before start", async ({ page }) => {
+  test("working hours: unknown zone, no days, end before start", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/hours");
     const f = hours(page);
     await markDocument(page);
@@ -260,7 +257,7 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
     await expect(f.end).toHaveValue("17:00");
   });
 
-  test("WhatsApp: bad number, unknown placeholder, too long a template", async ({ page }) => {
+  test("WhatsApp: bad number, unknown placeholder, too long a template", async ({ signedInProvider: { page } }) => {
     await saveWhatsapp(page, "+44 20 7946 0958", "Hi, {date} {time}?");
     const f = wa(page);
     await f.phone.fill("12345");
@@ -293,7 +290,7 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
   });
 
   for (const slot of ["5", "500"]) {
-    test(`booking rules: appointment length ${slot}`, async ({ page }) => {
+    test(`booking rules: appointment length ${slot}`, async ({ signedInProvider: { page } }) => {
       await page.goto("/settings/booking");
       const f = booking(page);
       await f.slot.fill(slot);
@@ -312,7 +309,7 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
     });
   }
 
-  test("profile: reserved, malformed and taken addresses", async ({ page }) => {
+  test("profile: reserved, malformed and taken addresses", async ({ signedInProvider: { page } }) => {
     const f = profile(page);
     const cases: [string, string][] = [
       ["admin", "This address is reserved"],
@@ -337,7 +334,9 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
   });
 });
 
-test("publishing is refused with reasons, then allowed once hours, WhatsApp and address are set", async ({ page }) => {
+test("publishing is refused with reasons, then allowed once hours, WhatsApp and address are set", async ({
+  signedInProvider: { page },
+}) => {
   const slug = uniqueSlug("pub");
   const f = profile(page);
   await page.goto("/settings");
@@ -383,7 +382,7 @@ test("publishing is refused with reasons, then allowed once hours, WhatsApp and 
 });
 
 test.describe("two tabs", () => {
-  test("a stale save of the same section is refused and shows the current version", async ({ page }) => {
+  test("a stale save of the same section is refused and shows the current version", async ({ signedInProvider: { page } }) => {
     const other = await page.context().newPage();
     await page.goto("/settings/booking");
     await other.goto("/settings/booking");
@@ -415,7 +414,7 @@ test.describe("two tabs", () => {
     await other.close();
   });
 
-  test("a stale profile save is refused too", async ({ page }) => {
+  test("a stale profile save is refused too", async ({ signedInProvider: { page } }) => {
     const other = await page.context().newPage();
     const slug = uniqueSlug("stale");
     await page.goto("/settings");
@@ -437,7 +436,7 @@ test.describe("two tabs", () => {
     await other.close();
   });
 
-  test("different sections saved from two tabs both persist", async ({ page }) => {
+  test("different sections saved from two tabs both persist", async ({ signedInProvider: { page } }) => {
     const other = await page.context().newPage();
     await page.goto("/settings/hours");
     await other.goto("/settings/booking");
@@ -463,7 +462,7 @@ test.describe("two tabs", () => {
 test.describe("with JavaScript", () => {
   test.skip(() => !isJs(), "live behaviour needs JavaScript");
 
-  test("the WhatsApp preview follows the template as you type", async ({ page }) => {
+  test("the WhatsApp preview follows the template as you type", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/whatsapp");
     const f = wa(page);
     await markDocument(page);
@@ -479,7 +478,7 @@ test.describe("with JavaScript", () => {
     await expectNavigationKind(page);
   });
 
-  test("errors appear before submitting and go away once fixed", async ({ page }) => {
+  test("errors appear before submitting and go away once fixed", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/whatsapp");
     const f = wa(page);
     let posts = 0;
@@ -502,7 +501,7 @@ test.describe("with JavaScript", () => {
     expect(posts).toBe(0);
   });
 
-  test("the save button says it is saving while the request is on its way", async ({ page }) => {
+  test("the save button says it is saving while the request is on its way", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/booking");
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -563,8 +562,7 @@ test.describe("README screenshots", () => {
   });
 });
 
-test("native constraints refuse out-of-range input before any request, also without JavaScript", async ({ page }) => {
-  await signUpQuickly(page);
+test("native constraints refuse out-of-range input before any request, also without JavaScript", async ({ signedInProvider: { page } }) => {
   await page.goto("/settings/booking");
   const slot = page.getByLabel("Appointment length (minutes)");
   await slot.fill("500");

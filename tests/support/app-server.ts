@@ -68,7 +68,9 @@ export function ensureBuild(): Promise<void> {
     execFile(
       process.execPath,
       [path.join(ROOT, "scripts", "ensure-build.mjs")],
-      { cwd: ROOT, timeout: 300_000, maxBuffer: 16 << 20 },
+      // Under vitest NODE_ENV is "test", which would build React's development JSX runtime into a
+      // bundle the server then runs in production mode ("jsxDEV is not a function").
+      { cwd: ROOT, timeout: 300_000, maxBuffer: 16 << 20, env: { ...process.env, NODE_ENV: "production" } },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`ensure-build failed: ${err.message}\n${stdout}\n${stderr}`));
         else resolve();

@@ -24,6 +24,8 @@ export type RadicaleServer = {
   port: number;
   users: RadicaleUser[];
   setPassword(user: string, password: string): Promise<void>;
+  /** Adds a user to the running server (Radicale re-reads the htpasswd file on every request). */
+  addUser(user: string, password: string): Promise<void>;
   /** Creates /<user>/<slug>/ with MKCALENDAR and returns its absolute URL (trailing slash). */
   createCalendar(user: string, password: string, slug: string, opts?: CalendarOptions): Promise<string>;
   putEvent(user: string, password: string, calendarUrl: string, uid: string, ics: string): Promise<void>;
@@ -171,6 +173,11 @@ export async function startRadicale(opts: { users?: RadicaleUser[] } = {}): Prom
     users,
     async setPassword(user, password) {
       findUser(user).password = password;
+      await writeUsers();
+    },
+    async addUser(user, password) {
+      if (users.some((u) => u.name === user)) throw new Error(`radicale test user ${user} exists already`);
+      users.push({ name: user, password });
       await writeUsers();
     },
     async createCalendar(user, password, slug, copts = {}) {

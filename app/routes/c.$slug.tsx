@@ -110,7 +110,7 @@ export default function PublicBookingPage() {
             <section key={day.date} className="day" aria-labelledby={`d-${day.date}`}>
               <h2 id={`d-${day.date}`}>
                 {day.label}
-                {day.sub ? <small> {day.sub}</small> : null}
+                {day.sub ? <small>{` ${day.sub}`}</small> : null}
               </h2>
               {day.full ? (
                 <p className="full">{t.fullyBooked}</p>

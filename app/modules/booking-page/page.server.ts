@@ -54,14 +54,15 @@ export type PublicPage = {
   noTimes: string;
   /** A plain link to the page in the other language, when the provider offers both. */
   langSwitch: { href: string; label: string; lang: Lang } | null;
-  /** The "Show times in" GET form. `all` is shared by every page (one array per process). */
+  /** The "Show times in" GET form. */
   zones: {
     selected: string;
     /** Sent along so a zone change keeps the language. */
     lang: Lang | null;
     provider: { value: string; label: string };
     common: { value: string; label: string }[];
-    all: readonly string[];
+    /** Every other zone, by its IANA name. */
+    all: string[];
   };
   days: {
     date: string;
@@ -232,6 +233,7 @@ export async function buildPublicPage(
   }
 
   const other: Lang = lang === "ar" ? "en" : "ar";
+  const common = locale.clientZones.filter((z) => z !== zone);
   const zoneOption = (value: string) => ({ value, label: `${zonePlace(value, now, format)} (${formatOffset(now, value, format)})` });
   const page: Omit<PublicPage, "etag"> = {
     name: provider.displayName ?? provider.slug,
@@ -252,8 +254,9 @@ export async function buildPublicPage(
       selected: shownZone,
       lang: langParam,
       provider: zoneOption(zone),
-      common: locale.clientZones.filter((z) => z !== zone).map(zoneOption),
-      all: allZones(),
+      common: common.map(zoneOption),
+      // Each zone once: a zone listed twice would be `selected` twice, and the browser shows the last.
+      all: allZones().filter((z) => z !== zone && !common.includes(z)),
     },
     days,
   };

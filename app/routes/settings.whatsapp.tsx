@@ -87,8 +87,8 @@ export default function WhatsAppSettings() {
 
         <label htmlFor={fields.messageTemplate.id}>Message template</label>
         <p className="hint" id="template-hint">
-          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes; {"{time}"} names
-          your time zone (and the client&apos;s, if they chose another).
+          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes; {"{time}"} names your time zone
+          (and the client&apos;s, if they chose another).
         </p>
         <textarea
           {...getTextareaProps(fields.messageTemplate, { ariaDescribedBy: "template-hint" })}

@@ -163,8 +163,8 @@ test.describe("each section saves and reloads", () => {
     await expect(f.phone).toHaveValue("+971501234567");
     await expect(f.template).toHaveValue("Hello! Is {time} on {date} still free?");
     await expect(f.enabled).toBeChecked();
-    await expect(f.preview).toHaveText(/^Hello! Is 10:00 on \w{3} \d{1,2} \w{3} still free\?$/);
-    await expect(f.link).toHaveText(/^https:\/\/wa\.me\/971501234567\?text=Hello!%20Is%2010%3A00%20on%20/);
+    await expect(f.preview).toHaveText(/^Hello! Is 10:00 Dubai time on \w{3} \d{1,2} \w{3} still free\?$/);
+    await expect(f.link).toHaveText(/^https:\/\/wa\.me\/971501234567\?text=Hello!%20Is%2010%3A00%20Dubai%20time%20on%20/);
   });
 
   test("booking rules", async ({ page }) => {
@@ -468,12 +468,12 @@ test.describe("with JavaScript", () => {
     const f = wa(page);
     await markDocument(page);
     const initial = await f.preview.textContent();
-    expect(initial).toMatch(/^Hi! Can I book \w{3} \d{1,2} \w{3} at 10:00\?$/);
+    expect(initial).toMatch(/^Hi! Can I book \w{3} \d{1,2} \w{3} at 10:00 Dubai time\?$/);
     await f.template.fill("");
     await f.template.pressSequentially("See you {date} at {time}");
-    await expect(f.preview).toHaveText(/^See you \w{3} \d{1,2} \w{3} at 10:00$/);
+    await expect(f.preview).toHaveText(/^See you \w{3} \d{1,2} \w{3} at 10:00 Dubai time$/);
     await f.template.press("!");
-    await expect(f.preview).toHaveText(/at 10:00!$/);
+    await expect(f.preview).toHaveText(/at 10:00 Dubai time!$/);
     await f.phone.pressSequentially("+44 20 7946 0958");
     await expect(f.link).toHaveText(/^https:\/\/wa\.me\/442079460958\?text=See%20you%20/);
     await expectNavigationKind(page);

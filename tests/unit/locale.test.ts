@@ -221,7 +221,10 @@ describe("working days for 'Fully booked'", () => {
         const hours = { ...workingHours, timezone: zone, days: [1, 3, 5, 6] };
         const now = DateTime.fromISO(iso, { zone }).toMillis();
         const engine = computeAvailability({ workingHours: hours, rules, busy: [], now }).map((d) => d.date);
-        expect(workingDays({ workingHours: hours, rules, now }).map((d) => d.date), `${iso} ${zone}`).toEqual(engine);
+        expect(
+          workingDays({ workingHours: hours, rules, now }).map((d) => d.date),
+          `${iso} ${zone}`,
+        ).toEqual(engine);
       }
     }
   });
@@ -281,7 +284,12 @@ describe("settings: time of day in either clock", () => {
 
 describe("settings.locale", () => {
   test("form values parse; zones are checked and deduplicated", () => {
-    const parsed = localeSchema.safeParse({ language: "both", digits: "arab", clock: "h12", clientZones: ["europe/london", "Europe/London"] });
+    const parsed = localeSchema.safeParse({
+      language: "both",
+      digits: "arab",
+      clock: "h12",
+      clientZones: ["europe/london", "Europe/London"],
+    });
     expect(parsed.success && parsed.data).toEqual({ language: "both", digits: "arab", clock: "h12", clientZones: ["Europe/London"] });
     expect(localeSchema.safeParse({ language: "fr", digits: "latn", clock: "h24" }).success).toBe(false);
     expect(localeSchema.safeParse({ language: "en", digits: "latn", clock: "h24", clientZones: ["Mars/Olympus"] }).success).toBe(false);
@@ -298,7 +306,9 @@ describe("settings.locale", () => {
   });
 
   test("the Arabic template is kept when the rest of the WhatsApp section is damaged", () => {
-    const s = readSettings({ whatsapp: { enabled: "yes", phoneE164: "+971500000000", messageTemplate: "x", messageTemplateAr: "مرحبا {date}" } });
+    const s = readSettings({
+      whatsapp: { enabled: "yes", phoneE164: "+971500000000", messageTemplate: "x", messageTemplateAr: "مرحبا {date}" },
+    });
     expect(s.whatsapp).toMatchObject({ messageTemplateAr: "مرحبا {date}" });
   });
 });

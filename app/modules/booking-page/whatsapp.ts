@@ -2,15 +2,7 @@
  * Building the prefilled WhatsApp message and link. Pure: runs in the browser too.
  */
 import { DateTime } from "luxon";
-import {
-  ENGLISH_24H,
-  formatDateShort,
-  formatTime,
-  localDate,
-  zoneCity,
-  zoneGenericName,
-  type PageFormat,
-} from "./locale";
+import { ENGLISH_24H, formatDateShort, formatTime, localDate, zoneCity, zoneGenericName, type PageFormat } from "./locale";
 import { MESSAGES } from "./messages";
 
 export type SlotText = { date: string; time: string };

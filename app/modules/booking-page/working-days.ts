@@ -14,7 +14,10 @@ export type WorkingDay = { date: string; startMs: number; endMs: number };
 
 function at(date: DateTime, hhmm: string, zone: string): number {
   const [, h, m] = HHMM_PATTERN.exec(hhmm) ?? [];
-  return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: Number(h), minute: Number(m) }, { zone }).toMillis();
+  return DateTime.fromObject(
+    { year: date.year, month: date.month, day: date.day, hour: Number(h), minute: Number(m) },
+    { zone },
+  ).toMillis();
 }
 
 /** The working window of one calendar date (UTC-midnight DateTime carrying the date), or null. */

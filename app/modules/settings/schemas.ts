@@ -465,7 +465,16 @@ export const DEFAULT_LOCALE: Readonly<LocaleSettings> = Object.freeze({
   language: "en",
   digits: "latn",
   clock: "h24",
-  clientZones: ["Europe/London", "Asia/Riyadh", "Africa/Cairo", "Asia/Kolkata", "Asia/Karachi", "Asia/Manila", "Europe/Berlin", "America/New_York"],
+  clientZones: [
+    "Europe/London",
+    "Asia/Riyadh",
+    "Africa/Cairo",
+    "Asia/Kolkata",
+    "Asia/Karachi",
+    "Asia/Manila",
+    "Europe/Berlin",
+    "America/New_York",
+  ],
 });
 
 /** The stored shape of each section (form schemas minus `version`). */

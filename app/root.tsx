@@ -16,11 +16,27 @@ function useShouldHydrate() {
   return !useMatches().some((m) => (m.handle as { hydrate?: boolean } | undefined)?.hydrate === false);
 }
 
+type DocumentAttributes = { lang: string; dir: "ltr" | "rtl" };
+
+/**
+ * <html lang dir> from the deepest route that says so (`handle.document(data)`), e.g. the public
+ * page in Arabic; English left-to-right otherwise. Rendered on the server: no JavaScript needed.
+ */
+function useDocumentAttributes(): DocumentAttributes {
+  for (const match of [...useMatches()].reverse()) {
+    const document = (match.handle as { document?: (data: unknown) => DocumentAttributes | undefined } | undefined)?.document;
+    const attributes = document?.(match.data);
+    if (attributes) return attributes;
+  }
+  return { lang: "en", dir: "ltr" };
+}
+
 // No root loader on purpose: auth stays out of it, so public pages never touch the session.
 export function Layout({ children }: { children: ReactNode }) {
   const hydrate = useShouldHydrate();
+  const { lang, dir } = useDocumentAttributes();
   return (
-    <html lang="en">
+    <html lang={lang} dir={dir}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -33,7 +33,11 @@ begin
                                        'start', '09:00', 'end', '17:00'),
     'whatsapp', jsonb_build_object('enabled', true, 'phoneE164', '+971500000000',
                                    'messageTemplate', 'Hi! Can I book {date} at {time}?'),
-    'booking', jsonb_build_object('slotMinutes', 60, 'bufferMinutes', 0, 'minNoticeHours', 2, 'horizonDays', 14)
+    'booking', jsonb_build_object('slotMinutes', 60, 'bufferMinutes', 0, 'minNoticeHours', 2, 'horizonDays', 14),
+    -- English by default with a link to Arabic (/c/demo-trainer?lang=ar).
+    'locale', jsonb_build_object('language', 'both', 'digits', 'arab', 'clock', 'h24',
+                                 'clientZones', jsonb_build_array('Europe/London', 'Asia/Riyadh', 'Africa/Cairo',
+                                                                  'Asia/Kolkata', 'Asia/Karachi', 'Asia/Manila'))
   ));
 end;
 $$;

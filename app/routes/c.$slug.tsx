@@ -3,14 +3,25 @@ import { useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { cacheControl } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
-import { getPublicPage } from "~/modules/booking-page/page.server";
+import { getPublicPage, readPageQuery } from "~/modules/booking-page/page.server";
+import { MESSAGES } from "~/modules/booking-page/messages";
 
-// Plain HTML: links and no forms, so no JavaScript is shipped to clients' phones.
-export const handle = { hydrate: false };
+/**
+ * Plain HTML: links and one GET form, so no JavaScript is shipped to clients' phones.
+ * `document` sets <html lang dir> (read by the root layout) from the page's language.
+ */
+export const handle = {
+  hydrate: false,
+  document: (data: unknown) => {
+    const lang = (data as { lang?: unknown } | undefined)?.lang;
+    return lang === "ar" || lang === "en" ? { lang, dir: MESSAGES[lang].dir } : undefined;
+  },
+};
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
-  const page = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
+  const query = readPageQuery(new URL(request.url).searchParams);
+  const page = isPossibleSlug(slug) ? await getPublicPage(slug, query) : null;
   // Unknown and unpublished slugs get the same answer.
   if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
   return json(page, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
@@ -28,72 +39,106 @@ export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data
-    ? [{ title: `Book ${data.name}` }, { name: "description", content: `Free times of ${data.name}; book by WhatsApp.` }]
-    : [{ title: "Page not found" }];
+    ? [{ title: MESSAGES[data.lang].title(data.name) }, { name: "description", content: MESSAGES[data.lang].description(data.name) }]
+    : [{ title: MESSAGES.en.notFoundTitle }];
 
 export default function PublicBookingPage() {
   const page = useLoaderData<typeof loader>();
+  const t = MESSAGES[page.lang];
+  const chat = (text: string) =>
+    page.chatHref ? (
+      <p>
+        <a className="button" href={page.chatHref}>
+          {text}
+        </a>
+      </p>
+    ) : null;
   return (
     <main>
-      <h1>Book {page.name}</h1>
-      <p className="meta">Times are shown in {page.zoneLabel}.</p>
+      <header className="head">
+        <h1>{t.heading(page.name)}</h1>
+        {page.langSwitch ? (
+          <a href={page.langSwitch.href} hrefLang={page.langSwitch.lang} lang={page.langSwitch.lang}>
+            {page.langSwitch.label}
+          </a>
+        ) : null}
+      </header>
+      <form method="get" className="zone">
+        <p className="meta">{page.zoneLabel}</p>
+        {page.zoneNote ? <p className="meta">{page.zoneNote}</p> : null}
+        <label htmlFor="tz">{t.showTimesIn}</label>
+        {page.zones.lang ? <input type="hidden" name="lang" value={page.zones.lang} /> : null}
+        <select id="tz" name="tz" defaultValue={page.zones.selected}>
+          <optgroup label={t.zoneGroups.provider}>
+            <option value={page.zones.provider.value}>{page.zones.provider.label}</option>
+          </optgroup>
+          {page.zones.common.length ? (
+            <optgroup label={t.zoneGroups.common}>
+              {page.zones.common.map((z) => (
+                <option key={z.value} value={z.value}>
+                  {z.label}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+          <optgroup label={t.zoneGroups.all}>
+            {page.zones.all.map((z) => (
+              <option key={z}>{z}</option>
+            ))}
+          </optgroup>
+        </select>
+        <button type="submit">{t.show}</button>
+      </form>
       {page.state === "stale" ? (
         <p className="banner warn" role="status">
-          The calendar could not be checked just now; these times were correct a little while ago. Please confirm in the chat.
+          {t.stale}
         </p>
       ) : null}
       {page.state === "unavailable" ? (
         <div className="banner warn" role="status">
-          <p>Availability cannot be shown right now. Please try again in a few minutes.</p>
-          {page.chatHref ? (
-            <p>
-              <a className="button" href={page.chatHref}>
-                Message {page.name} on WhatsApp
-              </a>
-            </p>
-          ) : null}
+          <p>{t.unavailable}</p>
+          {chat(t.messageOnWhatsApp(page.name))}
         </div>
-      ) : page.days.length === 0 ? (
+      ) : !page.days.some((d) => d.slots.length > 0) ? (
         <div className="card">
-          <p>No free times in the next {page.horizonDays} days.</p>
-          {page.chatHref ? (
-            <p>
-              <a className="button" href={page.chatHref}>
-                Ask on WhatsApp
-              </a>
-            </p>
-          ) : null}
+          <p>{page.noTimes}</p>
+          {chat(t.askOnWhatsApp)}
         </div>
       ) : (
         <>
-          {page.bookable ? (
-            <p>Tap a time: WhatsApp opens with a message ready to send.</p>
-          ) : (
-            <p className="banner warn">
-              Online booking by WhatsApp is switched off; contact {page.name} directly to book one of these times.
-            </p>
-          )}
+          {page.bookable ? <p>{t.tapHint}</p> : <p className="banner warn">{t.notBookable(page.name)}</p>}
           {page.days.map((day) => (
             <section key={day.date} className="day" aria-labelledby={`d-${day.date}`}>
-              <h2 id={`d-${day.date}`}>{day.label}</h2>
-              <ul className="slots">
-                {day.slots.map((slot, i) => (
-                  <li key={`${i}-${slot.time}`}>
-                    {slot.href ? (
-                      <a href={slot.href} aria-label={`Book ${slot.label}`}>
-                        {slot.time}
-                      </a>
-                    ) : (
-                      <span>{slot.time}</span>
-                    )}
-                  </li>
-                ))}
-              </ul>
+              <h2 id={`d-${day.date}`}>
+                {day.label}
+                {day.sub ? <small>{` ${day.sub}`}</small> : null}
+              </h2>
+              {day.full ? (
+                <p className="full">{t.fullyBooked}</p>
+              ) : (
+                <ul className="slots">
+                  {day.slots.map((slot, i) => (
+                    <li key={`${i}-${slot.time}`}>
+                      {slot.href ? (
+                        <a href={slot.href} aria-label={slot.label}>
+                          {slot.time}
+                          {slot.other ? <small>{slot.other}</small> : null}
+                        </a>
+                      ) : (
+                        <span>
+                          {slot.time}
+                          {slot.other ? <small>{slot.other}</small> : null}
+                        </span>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </section>
           ))}
         </>
       )}
-      <footer>Booking page by Slotline</footer>
+      <footer>{t.footer}</footer>
     </main>
   );
 }
@@ -105,8 +150,8 @@ export function ErrorBoundary() {
         statusHandlers={{
           404: () => (
             <>
-              <h1>Page not found</h1>
-              <p>There is no booking page at this address. Check the link you were given.</p>
+              <h1>{MESSAGES.en.notFoundTitle}</h1>
+              <p>{MESSAGES.en.notFoundText}</p>
             </>
           ),
         }}

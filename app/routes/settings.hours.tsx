@@ -3,7 +3,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
-import { DEFAULT_WORKING_HOURS, workingHoursSchema } from "~/modules/settings/schemas";
+import { DEFAULT_WORKING_HOURS, formatTimeOfDay, workingHoursSchema } from "~/modules/settings/schemas";
 import { effectiveTimezone } from "~/modules/settings/stored";
 import { loadSection } from "~/modules/settings/provider-context.server";
 import { saveSectionAction } from "~/modules/settings/section-save.server";
@@ -15,15 +15,18 @@ const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "workingHours");
   const wh = p.settings.workingHours;
+  // Times shown in the clock the provider chose for the page (settings.locale), not the browser's.
+  const clock = p.settings.locale.clock;
   return json(
     {
       values: {
         timezone: effectiveTimezone(p.settings, p.timezone),
         days: (wh?.days ?? DEFAULT_WORKING_HOURS.days).map(String),
-        start: wh?.start ?? DEFAULT_WORKING_HOURS.start,
-        end: wh?.end ?? DEFAULT_WORKING_HOURS.end,
+        start: formatTimeOfDay(wh?.start ?? DEFAULT_WORKING_HOURS.start, clock),
+        end: formatTimeOfDay(wh?.end ?? DEFAULT_WORKING_HOURS.end, clock),
         version: version,
       },
+      timeHint: clock === "h12" ? "e.g. 9:00 AM or 5:30 PM (09:00 and 17:30 work too)" : "24-hour, e.g. 09:00 or 17:30",
       zones: Intl.supportedValuesOf("timeZone"),
     },
     { headers: ctx.headers },
@@ -35,7 +38,7 @@ export function action({ request }: ActionFunctionArgs) {
 }
 
 export default function HoursSettings() {
-  const { values, zones } = useLoaderData<typeof loader>();
+  const { values, zones, timeHint } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(workingHoursSchema, { id: `hours-${values.version}`, lastResult, defaultValue: values });
@@ -76,11 +79,26 @@ export default function HoursSettings() {
         </fieldset>
         <FieldErrors field={fields.days} />
 
+        {/* Text, not type="time": a time input shows the browser locale's clock ("09:00 AM"), which
+            may differ from the page's; these show the provider's clock and accept both. */}
+        <p className="hint" id="time-hint">
+          Times: {timeHint}.
+        </p>
         <label htmlFor={fields.start.id}>Start</label>
-        <input {...getInputProps(fields.start, { type: "time" })} autoFocus={focus === "start"} />
+        <input
+          {...getInputProps(fields.start, { type: "text", ariaDescribedBy: "time-hint" })}
+          autoComplete="off"
+          size={10}
+          autoFocus={focus === "start"}
+        />
         <FieldErrors field={fields.start} />
         <label htmlFor={fields.end.id}>End</label>
-        <input {...getInputProps(fields.end, { type: "time" })} autoFocus={focus === "end"} />
+        <input
+          {...getInputProps(fields.end, { type: "text", ariaDescribedBy: "time-hint" })}
+          autoComplete="off"
+          size={10}
+          autoFocus={focus === "end"}
+        />
         <FieldErrors field={fields.end} />
         <SubmitButton pendingText="Saving…">Save working hours</SubmitButton>
       </Form>

@@ -21,6 +21,7 @@ const SECTIONS = [
   { to: "/settings/hours", label: "Working hours" },
   { to: "/settings/whatsapp", label: "WhatsApp" },
   { to: "/settings/booking", label: "Booking rules" },
+  { to: "/settings/language", label: "Language and clock" },
   { to: "/settings/calendar", label: "Calendar" },
 ];
 

@@ -77,7 +77,8 @@ async function expectNoSeriousViolations(analyze: (page: Page) => ReturnType<Axe
 
 test.describe("public pages", () => {
   test("/, /login, /signup and the demo booking page", async ({ page, analyze }) => {
-    for (const path of ["/", "/login", "/signup", `/c/${DEMO.slug}`]) {
+    // The demo page also in Arabic (right to left) and in a visitor's zone whose date differs.
+    for (const path of ["/", "/login", "/signup", `/c/${DEMO.slug}`, `/c/${DEMO.slug}?lang=ar`, `/c/${DEMO.slug}?tz=Pacific/Kiritimati`]) {
       const response = await page.goto(path);
       expect(response!.status(), path).toBe(200);
       await expectNoSeriousViolations(analyze, page, path);
@@ -101,7 +102,14 @@ test.describe("public pages", () => {
 
 test.describe("settings", () => {
   test("every settings section", async ({ signedInProvider: { page }, analyze }) => {
-    for (const path of ["/settings", "/settings/hours", "/settings/whatsapp", "/settings/booking", "/settings/calendar"]) {
+    for (const path of [
+      "/settings",
+      "/settings/hours",
+      "/settings/whatsapp",
+      "/settings/booking",
+      "/settings/language",
+      "/settings/calendar",
+    ]) {
       const response = await page.goto(path);
       expect(response!.status(), path).toBe(200);
       await expect(page.getByRole("heading", { level: 1 }), path).toBeVisible();

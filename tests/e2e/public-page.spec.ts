@@ -27,7 +27,8 @@ function tomorrow() {
 }
 
 function expectedLink(time: string): string {
-  const text = TEMPLATE.replace("{date}", tomorrow().toFormat("ccc d LLL")).replace("{time}", time);
+  // {time} names the provider's zone (issue 14).
+  const text = TEMPLATE.replace("{date}", tomorrow().toFormat("ccc d LLL")).replace("{time}", `${time} Dubai time`);
   return `https://wa.me/${WA_DIGITS}?text=${encodeURIComponent(text)}`;
 }
 
@@ -72,7 +73,7 @@ async function tomorrowSlots(page: Page) {
   // Each day is a <section> labelled by its heading, whose id carries the ISO date.
   const day = page.locator("section", { has: page.locator(`h2#d-${tomorrow().toISODate()}`) });
   await expect(day).toBeVisible();
-  await expect(day.getByRole("heading", { level: 2 })).toHaveText(tomorrow().toFormat("cccc d LLLL"));
+  await expect(day.getByRole("heading", { level: 2 })).toHaveText(`Tomorrow ${tomorrow().toFormat("cccc d LLLL")}`);
   const links = day.getByRole("link");
   const out: { time: string; href: string | null }[] = [];
   for (let i = 0; i < (await links.count()); i++) {
@@ -102,7 +103,7 @@ test.describe("alice: busy in Work and Gym, an unselected Family calendar", () =
     const res = await client.goto(`/c/${slug}`);
     expect(res?.status()).toBe(200);
     await expect(client.getByRole("heading", { level: 1 })).toHaveText(`Book ${slug}`);
-    await expect(client.getByText(`Times are shown in Asia/Dubai time`)).toBeVisible();
+    await expect(client.getByText("Times in Dubai (GMT+4)")).toBeVisible();
 
     const expected = ["09:00", "12:00", "13:00", "15:00"];
     expect(await tomorrowSlots(client)).toEqual(expected.map((time) => ({ time, href: expectedLink(time) })));

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import {
   BOOKING_LIMITS,
   DEFAULT_BOOKING,
+  DEFAULT_LOCALE,
   DEFAULT_WHATSAPP_TEMPLATE,
   SETTINGS_MESSAGES as M,
   TEMPLATE_MAX_LENGTH,
@@ -132,7 +133,8 @@ describe("workingHoursSchema", () => {
       expect(submit(workingHoursSchema, { ...valid, days: ["1", "2", "1"] }).error?.days).toEqual([M.dayDuplicate]);
       expect(plain(workingHoursSchema, { ...STORED.workingHours, days: [3, "3"] }).error?.days).toEqual([M.dayDuplicate]);
     });
-    test.each(["25:00", "24:00", "12:60", "9am", "0900", "09:00:00", "09.00", "", "ab:cd", " 9 : 00"])("time %j", (time) => {
+    // "9am" and "09.00" are accepted since the fields follow the provider's clock (tests/unit/locale.test.ts).
+    test.each(["25:00", "24:00", "12:60", "9", "13pm", "0900", "09:00:00", "", "ab:cd", " 9 : 00"])("time %j", (time) => {
       expect(submit(workingHoursSchema, { ...valid, start: time }).error?.start).toEqual([M.time]);
       expect(submit(workingHoursSchema, { ...valid, end: time }).error?.end).toEqual([M.time]);
     });
@@ -398,13 +400,20 @@ describe("calendarSelectionSchema", () => {
 
 describe("readSettings", () => {
   test("the stored shape reads back unchanged, without problems", () => {
-    expect(readSettings(STORED)).toEqual({ ...STORED, problems: [] });
+    expect(readSettings(STORED)).toEqual({ ...STORED, locale: DEFAULT_LOCALE, problems: [] });
   });
   test("a JSON string of the stored shape reads too", () => {
-    expect(readSettings(JSON.stringify(STORED))).toEqual({ ...STORED, problems: [] });
+    expect(readSettings(JSON.stringify(STORED))).toEqual({ ...STORED, locale: DEFAULT_LOCALE, problems: [] });
   });
   test("missing sections: null/defaults, no problems", () => {
-    const empty = { workingHours: null, whatsapp: null, booking: DEFAULT_BOOKING, calendar: { selectedCalendarIds: [] }, problems: [] };
+    const empty = {
+      workingHours: null,
+      whatsapp: null,
+      booking: DEFAULT_BOOKING,
+      calendar: { selectedCalendarIds: [] },
+      locale: DEFAULT_LOCALE,
+      problems: [],
+    };
     expect(readSettings({})).toEqual(empty);
     expect(readSettings(null)).toEqual(empty);
     expect(readSettings(undefined)).toEqual(empty);
@@ -453,6 +462,7 @@ describe("readSettings", () => {
       whatsapp: null,
       booking: DEFAULT_BOOKING,
       calendar: { selectedCalendarIds: [] },
+      locale: DEFAULT_LOCALE,
       problems: [
         SETTINGS_PROBLEMS.workingHours,
         SETTINGS_PROBLEMS.whatsapp,
@@ -565,6 +575,7 @@ describe("readSettings", () => {
         "whatsapp",
         "booking",
         "calendar",
+        "locale",
         "displayName",
         "days",
         "start",
@@ -584,7 +595,7 @@ describe("readSettings", () => {
         Object.keys(settings)
           .filter((k) => k !== "displayName")
           .sort(),
-      ).toEqual(["booking", "calendar", "problems", "whatsapp", "workingHours"]);
+      ).toEqual(["booking", "calendar", "locale", "problems", "whatsapp", "workingHours"]);
       expect(Number.isInteger(settings.booking.slotMinutes)).toBe(true);
       expect(Array.isArray(settings.calendar.selectedCalendarIds)).toBe(true);
     }

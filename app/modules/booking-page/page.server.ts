@@ -1,7 +1,23 @@
 import crypto from "node:crypto";
-import { DateTime } from "luxon";
 import { availabilityWindow, computeAvailability } from "./availability";
-import { fillTemplate, formatSlotForMessage, waLink } from "./whatsapp";
+import { fillTemplate, messageSlotText, waLink, zonePlace } from "./whatsapp";
+import {
+  allZones,
+  formatDateShort,
+  formatDayLong,
+  formatNumber,
+  formatOffset,
+  formatTime,
+  formatWeekdayShort,
+  knownZone,
+  localDate,
+  relativeDay,
+  type Lang,
+  type PageFormat,
+} from "./locale";
+import { MESSAGES } from "./messages";
+import { workingDays } from "./working-days";
+import { DEFAULT_WHATSAPP_TEMPLATES, type LocaleSettings } from "~/modules/settings/schemas";
 import { findPublishedProvider } from "./published-provider.server";
 import { fetchProviderBusy } from "~/modules/calendar/busy-times.server";
 import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
@@ -9,23 +25,70 @@ import { getDb } from "~/server/db.server";
 import { pageCacheTtlMs } from "./cache-control.server";
 import { onProviderChanged } from "~/server/provider-events.server";
 
+/** The visitor's choices, from the query string, already validated (see readPageQuery). */
+export type PageQuery = { lang: Lang | null; tz: string | null };
+
+export type PublicSlot = {
+  time: string;
+  href: string | null;
+  /** Accessible name of the link: "Book Thu 3 Dec at 10:00". */
+  label: string;
+  /** The provider's wall clock when its date differs from the visitor's: "Fri 01:00 Dubai". */
+  other: string | null;
+};
+
 /** Exactly what the public page renders: public fields only, strings ready to print. */
 export type PublicPage = {
   name: string;
+  lang: Lang;
   zone: string;
+  /** "Times in Dubai (GMT+4)" (or in the visitor's chosen zone). */
   zoneLabel: string;
+  /** When the visitor chose another zone: where the provider's own time is shown. */
+  zoneNote: string | null;
   /** ok: fresh busy times; stale: the calendar could not be read just now, last good copy shown. */
   state: "ok" | "stale" | "unavailable";
   bookable: boolean;
   chatHref: string | null;
   horizonDays: number;
-  days: { date: string; label: string; slots: { time: string; href: string | null; label: string }[] }[];
+  noTimes: string;
+  /** A plain link to the page in the other language, when the provider offers both. */
+  langSwitch: { href: string; label: string; lang: Lang } | null;
+  /** The "Show times in" GET form. */
+  zones: {
+    selected: string;
+    /** Sent along so a zone change keeps the language. */
+    lang: Lang | null;
+    provider: { value: string; label: string };
+    common: { value: string; label: string }[];
+    /** Every other zone, by its IANA name. */
+    all: string[];
+  };
+  days: {
+    date: string;
+    /** "Today", "Tomorrow", or the weekday and date. */
+    label: string;
+    /** The weekday and date beside "Today" / "Tomorrow". */
+    sub: string | null;
+    /** A working day without a free time. */
+    full: boolean;
+    slots: PublicSlot[];
+  }[];
   etag: string;
 };
 
 /**
- * The computed page per slug for a few seconds (never longer than the busy-time TTL), so a burst
- * of visitors costs one computation; a provider's own save clears it at once.
+ * `?lang=` and `?tz=` as the page understands them: anything else is ignored (never an error), so
+ * a mistyped link still shows the page in the provider's language and zone.
+ */
+export function readPageQuery(params: URLSearchParams): PageQuery {
+  const lang = params.get("lang");
+  return { lang: lang === "en" || lang === "ar" ? lang : null, tz: knownZone(params.get("tz")) };
+}
+
+/**
+ * The computed page per slug and visitor choice for a few seconds (never longer than the busy-time
+ * TTL), so a burst of visitors costs one computation; a provider's own save clears it at once.
  */
 const pageCache = new Map<string, { page: PublicPage; at: number; owner: string }>();
 // Bumped by every save: a page whose build started before the save is not cached after it.
@@ -35,33 +98,90 @@ const generations = new Map<string, number>();
 function invalidateProviderCaches(ownerUserId: string) {
   invalidateBusyCache(ownerUserId);
   generations.set(ownerUserId, (generations.get(ownerUserId) ?? 0) + 1);
-  for (const [slug, entry] of pageCache) if (entry.owner === ownerUserId) pageCache.delete(slug);
+  for (const [key, entry] of pageCache) if (entry.owner === ownerUserId) pageCache.delete(key);
 }
 
 onProviderChanged(invalidateProviderCaches);
 
-export async function getPublicPage(slug: string): Promise<PublicPage | null> {
+// Cache key (issue 14): the validated language and zone are part of it, so ?lang=ar and
+// ?tz=Europe/London are cached separately from the plain page; invalid values share its entry.
+function pageCacheKey(slug: string, query: PageQuery): string {
+  return `${slug}|${query.lang ?? ""}|${query.tz ?? ""}`;
+}
+
+export async function getPublicPage(slug: string, query: PageQuery = { lang: null, tz: null }): Promise<PublicPage | null> {
   const now = Date.now();
   const ttl = pageCacheTtlMs();
-  const hit = pageCache.get(slug);
+  const key = pageCacheKey(slug, query);
+  const hit = pageCache.get(key);
   if (hit && now - hit.at < ttl) return hit.page;
   const before = new Map(generations);
-  const built = await buildPublicPage(slug, now);
+  const built = await buildPublicPage(slug, now, query);
   const unchanged = built ? (before.get(built.owner) ?? 0) === (generations.get(built.owner) ?? 0) : false;
-  if (built && ttl > 0 && built.page.state === "ok" && unchanged) pageCache.set(slug, { page: built.page, at: now, owner: built.owner });
-  else pageCache.delete(slug);
+  if (built && ttl > 0 && built.page.state === "ok" && unchanged) pageCache.set(key, { page: built.page, at: now, owner: built.owner });
+  else pageCache.delete(key);
   return built?.page ?? null;
 }
 
-export async function buildPublicPage(slug: string, now = Date.now()): Promise<{ page: PublicPage; owner: string } | null> {
+/** The page's language: the provider's, or the visitor's pick when the provider offers both. */
+function pageLanguage(setting: LocaleSettings["language"], asked: Lang | null): Lang {
+  if (setting !== "both") return setting;
+  return asked ?? "en";
+}
+
+/** /c/<slug> with only the non-default choices, so each view has one URL (and one cache entry). */
+function pageHref(slug: string, lang: Lang | null, tz: string | null): string {
+  const params = new URLSearchParams();
+  if (lang) params.set("lang", lang);
+  if (tz) params.set("tz", tz);
+  const q = params.toString();
+  return `/c/${slug}${q ? `?${q}` : ""}`;
+}
+
+type SlotLinkContext = { slug: string; lang: Lang; tz: string | null; zone: string; format: PageFormat; phone: string; template: string };
+
+/**
+ * The one place a slot's link is built. Today a wa.me link with the message in the page's
+ * language; a booking route (/c/<slug>/book/<UTC start>, keeping lang and tz) replaces this body.
+ */
+function slotHref(ctx: SlotLinkContext, startMs: number): string {
+  return waLink(ctx.phone, fillTemplate(ctx.template, messageSlotText(startMs, ctx.zone, ctx.tz, ctx.format)));
+}
+
+export async function buildPublicPage(
+  slug: string,
+  now = Date.now(),
+  query: PageQuery = { lang: null, tz: null },
+): Promise<{ page: PublicPage; owner: string } | null> {
   const db = await getDb();
   const provider = await findPublishedProvider(db, slug);
   // Published but incomplete (settings damaged by hand since): treat as not published.
   if (!provider || !provider.workingHours) return null;
-  const { workingHours, booking: rules, whatsapp } = provider;
+  const { workingHours, booking: rules, whatsapp, locale } = provider;
   const zone = workingHours.timezone;
   const bookable = !!whatsapp?.enabled;
   const chatHref = whatsapp?.enabled ? waLink(whatsapp.phoneE164) : null;
+
+  const lang = pageLanguage(locale.language, query.lang);
+  const t = MESSAGES[lang];
+  const format: PageFormat = { lang, digits: locale.digits, clock: locale.clock };
+  // The provider's own zone chosen from the list is the plain page.
+  const tz = query.tz && query.tz !== zone ? query.tz : null;
+  const shownZone = tz ?? zone;
+  const providerPlace = zonePlace(zone, now, format);
+  const langParam = locale.language === "both" && lang !== "en" ? lang : null;
+  const linkContext: SlotLinkContext | null =
+    bookable && whatsapp
+      ? {
+          slug: provider.slug,
+          lang,
+          tz,
+          zone,
+          format,
+          phone: whatsapp.phoneE164,
+          template: lang === "ar" ? (whatsapp.messageTemplateAr ?? DEFAULT_WHATSAPP_TEMPLATES.ar) : whatsapp.messageTemplate,
+        }
+      : null;
 
   let state: PublicPage["state"] = "ok";
   let days: PublicPage["days"] = [];
@@ -70,32 +190,74 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
     const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
     const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
     if (stale) state = "stale";
-    days = computeAvailability({ workingHours, rules, busy, now }).map((day) => ({
-      date: day.date,
-      label: DateTime.fromISO(day.date, { zone }).setLocale("en-GB").toFormat("cccc d LLLL"),
-      slots: day.slots.map((slot) => {
-        const text = formatSlotForMessage(slot.startMs, zone);
-        return {
-          time: slot.time,
-          label: `${text.date} at ${text.time}`,
-          href: bookable && whatsapp ? waLink(whatsapp.phoneE164, fillTemplate(whatsapp.messageTemplate, text)) : null,
-        };
-      }),
-    }));
+    const free = computeAvailability({ workingHours, rules, busy, now });
+    // Slots regrouped by their date in the zone the page is shown in.
+    const byDate = new Map<string, PublicSlot[]>();
+    for (const day of free) {
+      for (const slot of day.slots) {
+        const date = tz ? localDate(slot.startMs, tz) : day.date;
+        const time = formatTime(slot.startMs, shownZone, format);
+        const other =
+          tz && day.date !== date
+            ? t.providerTime(`${formatWeekdayShort(slot.startMs, zone, format)} ${formatTime(slot.startMs, zone, format)}`, providerPlace)
+            : null;
+        const label = t.bookSlot(formatDateShort(slot.startMs, shownZone, format), other ? `${time} (${other})` : time);
+        const list = byDate.get(date) ?? [];
+        list.push({ time, label, other, href: linkContext ? slotHref(linkContext, slot.startMs) : null });
+        byDate.set(date, list);
+      }
+    }
+    // Working days the engine left empty are shown as fully booked rather than skipped.
+    const freeDates = new Set(free.map((d) => d.date));
+    const fullDates = new Set<string>();
+    for (const day of workingDays({ workingHours, rules, now })) {
+      if (freeDates.has(day.date)) continue;
+      const date = tz ? localDate(day.startMs, tz) : day.date;
+      if (!byDate.has(date)) fullDates.add(date);
+    }
+    days = [...new Set([...byDate.keys(), ...fullDates])].sort().map((date) => {
+      const relative = relativeDay(date, now, shownZone);
+      const long = formatDayLong(date, format);
+      return {
+        date,
+        label: relative ? t[relative] : long,
+        sub: relative ? long : null,
+        full: !byDate.has(date),
+        slots: byDate.get(date) ?? [],
+      };
+    });
   } catch (err) {
     if (!(err instanceof BusyUnavailableError)) throw err;
     console.warn(`[public] ${slug}: availability unavailable: ${(err.cause as Error)?.message ?? err.cause}`);
     state = "unavailable";
   }
 
+  const other: Lang = lang === "ar" ? "en" : "ar";
+  const common = locale.clientZones.filter((z) => z !== zone);
+  const zoneOption = (value: string) => ({ value, label: `${zonePlace(value, now, format)} (${formatOffset(now, value, format)})` });
   const page: Omit<PublicPage, "etag"> = {
     name: provider.displayName ?? provider.slug,
+    lang,
     zone,
-    zoneLabel: `${zone.replace(/_/g, " ")} time (${DateTime.fromMillis(now, { zone }).toFormat("ZZZZ")})`,
+    zoneLabel: t.timesIn(zonePlace(shownZone, now, format), formatOffset(now, shownZone, format)),
+    zoneNote: tz ? t.providerZoneNote(providerPlace, formatOffset(now, zone, format)) : null,
     state,
     bookable,
     chatHref,
     horizonDays: rules.horizonDays,
+    noTimes: t.noTimes(rules.horizonDays, formatNumber(rules.horizonDays, format)),
+    langSwitch:
+      locale.language === "both"
+        ? { href: pageHref(provider.slug, other === "en" ? null : other, tz), label: MESSAGES[other].languageName, lang: other }
+        : null,
+    zones: {
+      selected: shownZone,
+      lang: langParam,
+      provider: zoneOption(zone),
+      common: common.map(zoneOption),
+      // Each zone once: a zone listed twice would be `selected` twice, and the browser shows the last.
+      all: allZones().filter((z) => z !== zone && !common.includes(z)),
+    },
     days,
   };
   // A strong validator of exactly what is rendered: same data, same bytes.

@@ -1,5 +1,5 @@
 import { effectiveTimezone, readSettings } from "~/modules/settings/stored";
-import { type Booking, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
+import { type Booking, type LocaleSettings, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
 import { withService, type Database } from "~/server/db.server";
 
 /**
@@ -15,6 +15,7 @@ export type PublishedProvider = {
   workingHours: WorkingHours | null;
   whatsapp: WhatsApp | null;
   booking: Booking;
+  locale: LocaleSettings;
   selectedCalendarIds: string[];
 };
 
@@ -35,6 +36,7 @@ export async function findPublishedProvider(db: Database, slug: string): Promise
     workingHours: s.workingHours,
     whatsapp: s.whatsapp,
     booking: s.booking,
+    locale: s.locale,
     selectedCalendarIds: s.calendar.selectedCalendarIds,
   };
 }

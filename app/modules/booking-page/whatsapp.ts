@@ -2,6 +2,8 @@
  * Building the prefilled WhatsApp message and link. Pure: runs in the browser too.
  */
 import { DateTime } from "luxon";
+import { ENGLISH_24H, formatDateShort, formatTime, localDate, zoneCity, zoneGenericName, type PageFormat } from "./locale";
+import { MESSAGES } from "./messages";
 
 export type SlotText = { date: string; time: string };
 
@@ -29,16 +31,40 @@ export function waLink(phoneE164: string, text?: string): string {
 
 /**
  * "Thu 3 Dec" / "10:00" in the provider's zone: the client and the provider read the same wall
- * clock. en-GB is fixed (not the visitor's locale) so the provider always receives one format.
+ * clock. The format is the page's (English en-GB by default, not the visitor's browser locale), so
+ * the provider always receives one format per language.
  * Throws on an unknown zone rather than sending "Invalid DateTime" or a time in the wrong zone.
  */
-export function formatSlotForMessage(startMs: number, zone: string): SlotText {
+export function formatSlotForMessage(startMs: number, zone: string, format: PageFormat = ENGLISH_24H): SlotText {
   // luxon marks a DateTime in an unknown zone invalid; checking that (not IANAZone.isValidZone,
   // which builds a new Intl formatter per call) keeps this cheap on the public page's hot path.
-  const dt = DateTime.fromMillis(startMs, { zone, locale: "en-GB" });
+  const dt = DateTime.fromMillis(startMs, { zone });
   if (!dt.isValid) {
     if (dt.invalidReason === "unsupported zone") throw new RangeError(`formatSlotForMessage: unknown time zone ${JSON.stringify(zone)}`);
     throw new RangeError(`formatSlotForMessage: invalid instant ${String(startMs)}`);
   }
-  return { date: dt.toFormat("ccc d LLL"), time: dt.toFormat("HH:mm") };
+  return { date: formatDateShort(startMs, zone, format), time: formatTime(startMs, zone, format) };
+}
+
+/** How a zone is named in the client's language: "Dubai", "توقيت دبي". */
+export function zonePlace(zone: string, atMs: number, format: PageFormat): string {
+  return MESSAGES[format.lang].placeName(zone, zoneCity(zone), zoneGenericName(atMs, zone, format));
+}
+
+/**
+ * What {date} and {time} become in the message. The time always names the provider's zone
+ * ("10:00 Dubai time"), so a client in another zone and the provider agree on one instant; when
+ * the visitor chose another zone, their own time follows, with their date if it differs:
+ * "Thu 3 Dec" + "01:00 Dubai time (Wed 2 Dec, 22:00 London time)".
+ */
+export function messageSlotText(startMs: number, providerZone: string, visitorZone: string | null, format: PageFormat): SlotText {
+  const t = MESSAGES[format.lang];
+  const own = formatSlotForMessage(startMs, providerZone, format);
+  let time = t.zoneTime(own.time, zonePlace(providerZone, startMs, format));
+  if (visitorZone && visitorZone !== providerZone) {
+    const theirs = formatSlotForMessage(startMs, visitorZone, format);
+    const otherDay = localDate(startMs, visitorZone) !== localDate(startMs, providerZone);
+    time += t.visitorTime(t.zoneTime(theirs.time, zonePlace(visitorZone, startMs, format)), otherDay ? theirs.date : null);
+  }
+  return { date: own.date, time };
 }

@@ -16,6 +16,11 @@ import { z } from "zod";
 import { slugSchema } from "./slug";
 
 export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}?";
+/** The message a client sends when the page is shown in that language (the English one is unchanged). */
+export const DEFAULT_WHATSAPP_TEMPLATES = {
+  en: DEFAULT_WHATSAPP_TEMPLATE,
+  ar: "مرحبًا! هل يمكنني الحجز يوم {date} الساعة {time}؟",
+} as const;
 export const TEMPLATE_MAX_LENGTH = 300;
 export const TEMPLATE_PLACEHOLDERS = ["date", "time"] as const;
 export const DISPLAY_NAME_MAX_LENGTH = 80;
@@ -34,7 +39,8 @@ export const SETTINGS_MESSAGES = {
   daysRequired: "Pick at least one working day",
   dayInvalid: "Working days must be weekdays 1 (Monday) to 7 (Sunday)",
   dayDuplicate: "Each working day can be picked only once",
-  time: "Use 24-hour time, e.g. 09:00",
+  // Both clocks are accepted whatever the provider's choice, so the message names both.
+  time: "Enter a time of day, e.g. 09:00 or 9:00 AM",
   endAfterStart: "End time must be after start time",
   phone: "Enter the number in international format, e.g. +971 50 123 4567",
   templateRequired: "Write the message clients will send you",
@@ -55,8 +61,37 @@ export const unknownPlaceholderMessage = (name: string) => `Unknown placeholder 
 /** "HH:MM", 00:00 to 23:59: the one definition of a stored time of day. */
 export const HHMM_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const HHMM_STRICT = HHMM_PATTERN;
-// "9:00" is accepted and padded: some browsers/keyboards drop the leading zero.
-const HHMM_LOOSE = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+// "9:00" and "9" are accepted and padded; "9:00 AM", "9am", "12:30 p.m." too. The settings time
+// fields are text inputs showing the provider's clock (see formatTimeOfDay), not <input type="time">,
+// whose display follows the browser's locale and so could contradict the page and this message.
+const TIME_OF_DAY = /^([01]?\d|2[0-3])(?:[:.h]([0-5]\d))?\s*(?:([ap])\.?\s*m\.?)?$/i;
+
+export type Clock = "h24" | "h12";
+
+/** "9:00 pm" -> "21:00", "09:00" -> "09:00"; null when it is not a time of day. */
+export function parseTimeOfDay(input: string): string | null {
+  const match = TIME_OF_DAY.exec(input.trim());
+  if (!match) return null;
+  let hour = Number(match[1]);
+  const minute = match[2] ?? "00";
+  const half = match[3]?.toLowerCase();
+  if (half) {
+    // 12-hour: 1..12 only; 12 AM is midnight, 12 PM is noon.
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half === "p" ? 12 : 0);
+  } else if (match[2] === undefined) {
+    return null; // a bare "9" is too ambiguous to store silently
+  }
+  return `${String(hour).padStart(2, "0")}:${minute}`;
+}
+
+/** A stored "HH:MM" as the provider reads times: "21:00" or "9:00 PM". */
+export function formatTimeOfDay(hhmm: string, clock: Clock): string {
+  const match = HHMM_PATTERN.exec(hhmm);
+  if (!match || clock === "h24") return hhmm;
+  const hour = Number(match[1]);
+  return `${hour % 12 === 0 ? 12 : hour % 12}:${match[2]} ${hour < 12 ? "AM" : "PM"}`;
+}
 
 function isIanaZone(zone: string): boolean {
   // luxon asks Intl, so "Europe/Berln" is refused here instead of becoming an invalid DateTime later.
@@ -146,11 +181,14 @@ const version = z.string().optional();
 /* Working hours                                                                             */
 /* ----------------------------------------------------------------------------------------- */
 
-const timeField = z
-  .string({ error: SETTINGS_MESSAGES.time })
-  .trim()
-  .regex(HHMM_LOOSE, SETTINGS_MESSAGES.time)
-  .transform((t) => t.padStart(5, "0"));
+const timeField = z.string({ error: SETTINGS_MESSAGES.time }).transform((raw, ctx) => {
+  const time = parseTimeOfDay(raw);
+  if (time === null) {
+    ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.time });
+    return z.NEVER;
+  }
+  return time;
+});
 
 const workingHoursShape = {
   timezone: z
@@ -247,6 +285,8 @@ const whatsappShape = {
   enabled: checkbox(),
   phoneE164: phoneField,
   messageTemplate: templateField,
+  // Sent when the page is shown in Arabic; empty means DEFAULT_WHATSAPP_TEMPLATES.ar.
+  messageTemplateAr: templateField.optional(),
 };
 
 export const whatsappValueSchema = z.object(whatsappShape);
@@ -342,10 +382,106 @@ export const calendarValueSchema = z.object(calendarShape);
 export const calendarSelectionSchema = z.object({ ...calendarShape, version });
 export type CalendarSelection = z.output<typeof calendarValueSchema>;
 
+/* ----------------------------------------------------------------------------------------- */
+/* Page language, digits, clock and the clients' usual zones (settings.locale)               */
+/* ----------------------------------------------------------------------------------------- */
+
+export const PAGE_LANGUAGES = ["en", "ar", "both"] as const;
+export const DIGIT_STYLES = ["latn", "arab"] as const;
+export const CLOCKS = ["h24", "h12"] as const;
+export const MAX_CLIENT_ZONES = 12;
+
+/**
+ * Zones offered as "your clients are often in": the Gulf's neighbours and the places its
+ * residents come from or work with. Any other valid zone can still be chosen from the full list.
+ */
+export const COMMON_CLIENT_ZONES = [
+  "Asia/Riyadh",
+  "Asia/Qatar",
+  "Asia/Kuwait",
+  "Asia/Bahrain",
+  "Asia/Muscat",
+  "Asia/Amman",
+  "Asia/Beirut",
+  "Africa/Cairo",
+  "Europe/Istanbul",
+  "Asia/Tehran",
+  "Asia/Karachi",
+  "Asia/Kolkata",
+  "Asia/Dhaka",
+  "Asia/Manila",
+  "Asia/Singapore",
+  "Europe/London",
+  "Europe/Paris",
+  "Europe/Berlin",
+  "Europe/Moscow",
+  "America/New_York",
+  "America/Toronto",
+  "America/Los_Angeles",
+  "Australia/Sydney",
+  "Asia/Dubai",
+] as const;
+
+export const LOCALE_MESSAGES = {
+  language: "Choose English, Arabic or both",
+  digits: "Choose Latin or Arabic-Indic digits",
+  clock: "Choose a 12- or 24-hour clock",
+  clientZone: "Each zone must be a valid time zone",
+  tooManyZones: `Choose at most ${MAX_CLIENT_ZONES} zones`,
+} as const;
+
+export const localeShape = {
+  language: z.enum(PAGE_LANGUAGES, { error: LOCALE_MESSAGES.language }),
+  digits: z.enum(DIGIT_STYLES, { error: LOCALE_MESSAGES.digits }),
+  clock: z.enum(CLOCKS, { error: LOCALE_MESSAGES.clock }),
+  // No ticked box means no field: the page then offers only the provider's zone and the full list.
+  clientZones: z
+    .array(z.unknown(), { error: LOCALE_MESSAGES.clientZone })
+    .optional()
+    .transform((items, ctx) => {
+      const zones: string[] = [];
+      for (const item of items ?? []) {
+        const zone = typeof item === "string" ? canonicalZoneCase(item.trim()) : "";
+        if (!zone || !isIanaZone(zone)) {
+          ctx.addIssue({ code: "custom", message: LOCALE_MESSAGES.clientZone });
+          return z.NEVER;
+        }
+        if (!zones.includes(zone)) zones.push(zone);
+      }
+      if (zones.length > MAX_CLIENT_ZONES) {
+        ctx.addIssue({ code: "custom", message: LOCALE_MESSAGES.tooManyZones });
+        return z.NEVER;
+      }
+      return zones;
+    }),
+};
+
+export const localeValueSchema = z.object(localeShape);
+export const localeSchema = z.object({ ...localeShape, version });
+export type LocaleSettings = z.output<typeof localeValueSchema>;
+
+/** Before anything is saved: the page as it always was (English, Latin digits, 24-hour). */
+export const DEFAULT_LOCALE: Readonly<LocaleSettings> = Object.freeze({
+  language: "en",
+  digits: "latn",
+  clock: "h24",
+  clientZones: [
+    "Europe/London",
+    "Asia/Riyadh",
+    "Africa/Cairo",
+    "Asia/Kolkata",
+    "Asia/Karachi",
+    "Asia/Manila",
+    "Europe/Berlin",
+    "America/New_York",
+  ],
+});
+
 /** The stored shape of each section (form schemas minus `version`). */
 export const settingsValueSchemas = {
   workingHours: workingHoursValueSchema,
   whatsapp: whatsappValueSchema,
   booking: bookingValueSchema,
   calendar: calendarValueSchema,
+  locale: localeValueSchema,
 } as const;

@@ -14,6 +14,9 @@ import {
   whatsappValueSchema,
   calendarValueSchema,
   displayNameField,
+  localeShape,
+  DEFAULT_LOCALE,
+  type LocaleSettings,
   type Booking,
   type WhatsApp,
   type WorkingHours,
@@ -30,6 +33,7 @@ export const SETTINGS_PROBLEMS = {
   booking: "Booking rules were stored in an old or damaged format, so defaults are shown; please save them again.",
   calendar: "The calendar selection was stored in an old or damaged format; please choose your calendars again.",
   displayName: "Your display name was stored in a damaged format; please save your profile again.",
+  locale: "Page language and clock settings were stored in a damaged format, so defaults are shown; please save them again.",
 } as const;
 
 export type Settings = {
@@ -37,6 +41,8 @@ export type Settings = {
   whatsapp: WhatsApp | null;
   booking: Booking;
   calendar: { selectedCalendarIds: string[] };
+  /** Page language, digits, clock and clients' zones: defaults (the page as it always was) until saved. */
+  locale: LocaleSettings;
   displayName?: string;
   /** Human hints about stored data that could not be used; empty when everything was fine. */
   problems: string[];
@@ -55,7 +61,37 @@ function own(record: Record<string, unknown>, key: string): unknown {
 }
 
 function emptySettings(): Settings {
-  return { workingHours: null, whatsapp: null, booking: { ...DEFAULT_BOOKING }, calendar: { selectedCalendarIds: [] }, problems: [] };
+  return {
+    workingHours: null,
+    whatsapp: null,
+    booking: { ...DEFAULT_BOOKING },
+    calendar: { selectedCalendarIds: [] },
+    locale: defaultLocale(),
+    problems: [],
+  };
+}
+
+function defaultLocale(): LocaleSettings {
+  return { ...DEFAULT_LOCALE, clientZones: [...DEFAULT_LOCALE.clientZones] };
+}
+
+function readLocale(value: unknown, problems: string[]): LocaleSettings {
+  const locale = defaultLocale();
+  if (!isRecord(value)) {
+    problems.push(SETTINGS_PROBLEMS.locale);
+    return locale;
+  }
+  // Field by field, like booking rules: a damaged zone list should not switch the page to English.
+  let damaged = false;
+  for (const key of Object.keys(localeShape) as (keyof LocaleSettings)[]) {
+    const raw = own(value, key);
+    if (raw === undefined) continue;
+    const parsed = localeShape[key].safeParse(raw);
+    if (parsed.success) (locale as Record<string, unknown>)[key] = parsed.data;
+    else damaged = true;
+  }
+  if (damaged) problems.push(SETTINGS_PROBLEMS.locale);
+  return locale;
 }
 
 function readWhatsapp(value: unknown, problems: string[]): WhatsApp | null {
@@ -68,10 +104,12 @@ function readWhatsapp(value: unknown, problems: string[]): WhatsApp | null {
   const phone = phoneField.safeParse(own(value, "phoneE164"));
   if (!phone.success) return null;
   const template = templateField.safeParse(own(value, "messageTemplate"));
+  const templateAr = templateField.safeParse(own(value, "messageTemplateAr"));
   return {
     enabled: own(value, "enabled") === true,
     phoneE164: phone.data,
     messageTemplate: template.success ? template.data : DEFAULT_WHATSAPP_TEMPLATE,
+    ...(templateAr.success ? { messageTemplateAr: templateAr.data } : {}),
   };
 }
 
@@ -143,6 +181,9 @@ function readSettingsUnsafe(raw: unknown): Settings {
 
   const calendar = own(root, "calendar");
   if (calendar !== undefined && calendar !== null) settings.calendar = readCalendar(calendar, problems);
+
+  const locale = own(root, "locale");
+  if (locale !== undefined && locale !== null) settings.locale = readLocale(locale, problems);
 
   const displayName = own(root, "displayName");
   if (displayName !== undefined && displayName !== null) {

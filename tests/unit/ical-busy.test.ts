@@ -1,8 +1,8 @@
 import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
-import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
+import { CalendarDataError, extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
 import { listWindowsZones, windowsZoneToIana } from "~/modules/calendar/windows-zones";
-import { VTZ_BERLIN as VTZ_BERLIN_LINES, VTZ_CUSTOM as VTZ_CUSTOM_LINES } from "../support/ical-fixtures";
+import { REAL_WORLD, VTZ_BERLIN as VTZ_BERLIN_LINES, VTZ_CUSTOM as VTZ_CUSTOM_LINES } from "../support/ical-fixtures";
 
 // The week of Monday 2026-12-07 in Berlin (CET, UTC+1, no DST change inside).
 const BERLIN = "Europe/Berlin";
@@ -357,10 +357,10 @@ describe("extractBusy: time zones", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("prefers the object's VTIMEZONE over the IANA meaning of the same TZID", () => {
+  it("a known IANA TZID uses the tz database, not a VTIMEZONE of the same name that says otherwise", () => {
     const odd = VTZ_CUSTOM.replace("TZID:Customized Time Zone", "TZID:Europe/Berlin");
     const ev = ics(odd, vevent("UID:o", "DTSTART;TZID=Europe/Berlin:20261209T100000", "DTEND;TZID=Europe/Berlin:20261209T110000"));
-    expect(busy([ev])).toEqual([iv("2026-12-09T07:00:00Z", "2026-12-09T08:00:00Z")]);
+    expect(busy([ev])).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
   });
 
   it("a VTIMEZONE in one object does not leak into another object", () => {
@@ -431,9 +431,9 @@ describe("extractBusy: lengths", () => {
     expect(busy([ics(vevent("UID:i", "DTSTART:20261209T090000Z", "DTEND:20261209T090000Z"))])).toEqual([]);
   });
 
-  it("DTEND before DTSTART blocks nothing and is reported", () => {
+  it("DTEND before DTSTART is swapped (erring busy) and reported", () => {
     const { busy: out, warnings } = busyWithWarnings([ics(vevent("UID:neg", "DTSTART:20261209T100000Z", "DTEND:20261209T090000Z"))]);
-    expect(out).toEqual([]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
     expect(warnings).toHaveLength(1);
   });
 });
@@ -493,5 +493,124 @@ describe("extractBusy: speed", () => {
     const ms = performance.now() - t0;
     expect(out.length).toBeGreaterThan(0);
     expect(ms).toBeLessThan(1500);
+  });
+});
+
+describe("extractBusy: real-world calendars (issue 10)", () => {
+  const W = REAL_WORLD;
+
+  it("date without VALUE=DATE (DTSTART:20261209) is an all-day date", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.dateWithoutValue]);
+    expect(out).toEqual([iv("2026-12-08T23:00:00Z", "2026-12-09T23:00:00Z")]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("DATE-like RECURRENCE-ID without VALUE=DATE overrides the all-day instance", () => {
+    expect(busy([W.dateLikeRecurrenceId])).toEqual([iv("2026-12-09T23:00:00Z", "2026-12-10T23:00:00Z")]);
+  });
+
+  it("empty RRULE: the single occurrence plus a warning", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.emptyRrule]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("Dentist");
+  });
+
+  it("invalid RRULE (unknown FREQ): the single occurrence plus a warning", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.invalidRrule]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("COUNT=-1 (Confluence): the single occurrence plus a warning, not nothing", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.countMinusOne]);
+    expect(out).toEqual([iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("COUNT=0: the single occurrence plus a warning, not an unbounded series", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.countZero]);
+    expect(out).toEqual([iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("a misspelt RRULE part (UNTL=) is a warning and the rule is bounded by the window", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.misspeltUntil]);
+    expect(out).toEqual([
+      iv("2026-12-11T09:00:00Z", "2026-12-11T10:00:00Z"),
+      iv("2026-12-12T09:00:00Z", "2026-12-12T10:00:00Z"),
+      iv("2026-12-13T09:00:00Z", "2026-12-13T10:00:00Z"),
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("UNTL");
+  });
+
+  it("DTEND before DTSTART (SabreDAV) is swapped with a warning", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.endBeforeStart]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T11:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("several revisions of one UID: the newest SEQUENCE wins, with its own overrides and exclusions", () => {
+    expect(busy([W.revisions])).toEqual([iv("2026-12-08T15:00:00Z", "2026-12-08T16:00:00Z")]);
+    // The newest revision's EXDATE on Dec 15 holds; the old revision's Tuesday 10:00 does not come back.
+    const twoWeeks = { rangeEnd: WEEK_END + 7 * 86_400_000 };
+    expect(busy([W.revisions], twoWeeks)).toEqual([iv("2026-12-08T15:00:00Z", "2026-12-08T16:00:00Z")]);
+    // Positive control: the older revision alone is read as it is.
+    const oldOnly = W.revisions.replace(/BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\nUID:rev\r\nSEQUENCE:3[\s\S]*?END:VEVENT\r\n/g, "");
+    expect(busy([oldOnly])).toEqual([iv("2026-12-10T07:00:00Z", "2026-12-10T08:00:00Z")]);
+  });
+
+  it("several revisions of a single event: only the newest SEQUENCE blocks", () => {
+    expect(busy([W.singleRevisions])).toEqual([iv("2026-12-10T12:00:00Z", "2026-12-10T13:00:00Z")]);
+  });
+
+  it("RECURRENCE-ID;RANGE=THISANDFUTURE shifts every later instance by the change in start and length", () => {
+    expect(busy([W.thisAndFuture])).toEqual([iv("2026-12-08T13:00:00Z", "2026-12-08T15:00:00Z")]);
+    // Earlier instances keep the old time.
+    const nov = busy([W.thisAndFuture], { rangeStart: Date.parse("2026-11-23T23:00:00Z"), rangeEnd: Date.parse("2026-11-30T23:00:00Z") });
+    expect(nov).toEqual([iv("2026-11-24T09:00:00Z", "2026-11-24T10:00:00Z")]);
+  });
+
+  it("floating times in a feed with X-WR-TIMEZONE are read in that zone", () => {
+    expect(busy([W.xWrTimezone])).toEqual([iv("2026-12-09T15:00:00Z", "2026-12-09T16:00:00Z")]);
+  });
+
+  it("custom VTIMEZONE with RDATEs: every observance's own DTSTART counts", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.vtimezoneRdate]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+    expect(warnings).toEqual([]);
+    // Positive control in summer: +02:00.
+    const summer = W.vtimezoneRdate.replace(/20261209T1/g, "20260708T1");
+    expect(busy([summer], { rangeStart: Date.parse("2026-07-06T00:00:00Z"), rangeEnd: Date.parse("2026-07-13T00:00:00Z") })).toEqual([
+      iv("2026-07-08T08:00:00Z", "2026-07-08T09:00:00Z"),
+    ]);
+  });
+
+  it("custom VTIMEZONE whose first transition is later than the event: the first observance's TZOFFSETFROM", () => {
+    expect(busy([W.vtimezoneLateStart])).toEqual([iv("2026-12-09T06:00:00Z", "2026-12-09T07:00:00Z")]);
+  });
+
+  it("a VTIMEZONE truncated by Outlook/Google with a real IANA TZID loses to the tz database", () => {
+    expect(busy([W.truncatedIana])).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+  });
+
+  it("an invitation declined by any of the owner's addresses is free", () => {
+    const owner = { ownerEmails: ["trainer@gmail.com", "mailto:trainer.alias@icloud.com"] };
+    expect(busy([W.declinedAlias], owner)).toEqual([]);
+    expect(busy([W.declinedAlias], { ownerEmails: ["trainer@gmail.com"] })).toEqual([iv("2026-12-10T09:00:00Z", "2026-12-10T10:00:00Z")]);
+  });
+
+  it("a broken event still fails the calendar, and the error names its SUMMARY and UID", () => {
+    const broken = ics(vevent("UID:broken-1", "SUMMARY:Lunch with Sam", "DTSTART:2026-12-09", "DTEND:20261209T100000Z"));
+    let caught: unknown;
+    try {
+      busy([broken]);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(CalendarDataError);
+    expect((caught as CalendarDataError).eventUid).toBe("broken-1");
+    expect((caught as CalendarDataError).eventSummary).toBe("Lunch with Sam");
   });
 });

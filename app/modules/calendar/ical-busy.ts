@@ -658,6 +658,11 @@ function mergeIntervals(list: BusyInterval[]): BusyInterval[] {
  *
  * `fastForward` exists for tests that compare against plain iteration.
  */
+export class CalendarDataError extends Error {
+  eventUid?: string;
+  eventSummary?: string;
+}
+
 export function extractBusy(icsTexts: string[], opts: ExtractBusyOptions & { fastForward?: boolean }): BusyInterval[] {
   if (!IANAZone.isValidZone(opts.zone)) throw new Error(`extractBusy: "${opts.zone}" is not an IANA time zone`);
   if (!(opts.rangeStart < opts.rangeEnd)) return [];

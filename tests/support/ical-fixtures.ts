@@ -36,7 +36,8 @@ export const VTZ_CUSTOM = [
  * All of them put their busy time in the week of Monday 2026-12-07 (Berlin, UTC+1).
  */
 
-const cal = (...lines: string[]) => ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//slotline//fixtures//EN", ...lines, "END:VCALENDAR", ""].join("\r\n");
+const cal = (...lines: string[]) =>
+  ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//slotline//fixtures//EN", ...lines, "END:VCALENDAR", ""].join("\r\n");
 const ev = (...lines: string[]) => ["BEGIN:VEVENT", "DTSTAMP:20260101T000000Z", ...lines, "END:VEVENT"].join("\r\n");
 
 export const REAL_WORLD = {
@@ -79,7 +80,14 @@ export const REAL_WORLD = {
       "DTEND;TZID=Europe/Berlin:20260106T110000",
       "RRULE:FREQ=WEEKLY;BYDAY=TU",
     ),
-    ev("UID:rev", "SEQUENCE:1", "SUMMARY:Old moved", "RECURRENCE-ID;TZID=Europe/Berlin:20261208T100000", "DTSTART;TZID=Europe/Berlin:20261210T080000", "DTEND;TZID=Europe/Berlin:20261210T090000"),
+    ev(
+      "UID:rev",
+      "SEQUENCE:1",
+      "SUMMARY:Old moved",
+      "RECURRENCE-ID;TZID=Europe/Berlin:20261208T100000",
+      "DTSTART;TZID=Europe/Berlin:20261210T080000",
+      "DTEND;TZID=Europe/Berlin:20261210T090000",
+    ),
     ev(
       "UID:rev",
       "SEQUENCE:3",
@@ -89,7 +97,14 @@ export const REAL_WORLD = {
       "RRULE:FREQ=WEEKLY;BYDAY=TU",
       "EXDATE;TZID=Europe/Berlin:20261215T150000",
     ),
-    ev("UID:rev", "SEQUENCE:3", "SUMMARY:New moved", "RECURRENCE-ID;TZID=Europe/Berlin:20261208T150000", "DTSTART;TZID=Europe/Berlin:20261208T160000", "DTEND;TZID=Europe/Berlin:20261208T170000"),
+    ev(
+      "UID:rev",
+      "SEQUENCE:3",
+      "SUMMARY:New moved",
+      "RECURRENCE-ID;TZID=Europe/Berlin:20261208T150000",
+      "DTSTART;TZID=Europe/Berlin:20261208T160000",
+      "DTEND;TZID=Europe/Berlin:20261208T170000",
+    ),
   ),
   /** Two revisions of a single event: SEQUENCE 0 on Mon 7 09:00Z, SEQUENCE 2 on Thu 10 12:00Z (wins). */
   singleRevisions: cal(
@@ -101,7 +116,13 @@ export const REAL_WORLD = {
    * RANGE=THISANDFUTURE: Tue 8 is 13:00-15:00Z.
    */
   thisAndFuture: cal(
-    ev("UID:taf", "SUMMARY:Class", "DTSTART;TZID=Europe/Berlin:20260106T100000", "DTEND;TZID=Europe/Berlin:20260106T110000", "RRULE:FREQ=WEEKLY;BYDAY=TU"),
+    ev(
+      "UID:taf",
+      "SUMMARY:Class",
+      "DTSTART;TZID=Europe/Berlin:20260106T100000",
+      "DTEND;TZID=Europe/Berlin:20260106T110000",
+      "RRULE:FREQ=WEEKLY;BYDAY=TU",
+    ),
     ev(
       "UID:taf",
       "SUMMARY:Class (new time)",

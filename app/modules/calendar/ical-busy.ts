@@ -55,7 +55,7 @@
  *   intervals overlapping [rangeStart, rangeEnd) are returned (not clipped).
  */
 import ICAL from "ical.js";
-import { DateTime, IANAZone } from "luxon";
+import { IANAZone } from "luxon";
 import { windowsZoneToIana } from "./windows-zones";
 
 export type BusyInterval = { start: number; end: number }; // epoch ms, half-open
@@ -209,14 +209,53 @@ function wallToEpoch(w: Wall, ref: ZoneRef): number {
     case "vtimezone":
       return ref.zone.wallToEpoch(w);
     case "iana":
-      // luxon moves non-existent local times (DST gap) forward, like calendar apps do.
-      return DateTime.fromObject(w, { zone: ref.zone }).toMillis();
+      return localToEpoch(wallMs(w), ianaOffset(ref.zone));
   }
+}
+
+/**
+ * UTC offset (ms) of an IANA zone at an instant, from luxon (the tz database via Intl), memoised
+ * per 15 minutes: every real transition falls on a quarter hour, and Intl costs ~10 us a call,
+ * which dominated extraction of large objects.
+ */
+const offsetMemo = new WeakMap<IANAZone, (utc: number) => number>();
+function ianaOffset(zone: IANAZone): (utc: number) => number {
+  let fn = offsetMemo.get(zone);
+  if (!fn) {
+    const memo = new Map<number, number>();
+    fn = (utc: number) => {
+      const bucket = Math.floor(utc / 900_000);
+      let o = memo.get(bucket);
+      if (o === undefined) {
+        o = zone.offset(bucket * 900_000) * 60_000;
+        if (memo.size > 50_000) memo.clear();
+        memo.set(bucket, o);
+      }
+      return o;
+    };
+    offsetMemo.set(zone, fn);
+  }
+  return fn;
+}
+
+/**
+ * The instant of a local wall clock (as ms "if it were UTC") in a zone given by its offset
+ * function. A local time in a DST gap moves forward, like calendar apps (and luxon) do; a repeated
+ * one takes the earlier instant.
+ */
+function localToEpoch(local: number, offsetAt: (utc: number) => number): number {
+  const o1 = offsetAt(local);
+  const guess = local - o1;
+  const o2 = offsetAt(guess);
+  if (o1 === o2) return guess;
+  const o3 = offsetAt(local - o2);
+  if (o2 === o3) return local - o2;
+  return local - Math.min(o2, o3);
 }
 
 /** Start of a calendar day in the provider's zone. */
 function dayStart(w: Wall, ctx: Ctx): number {
-  return DateTime.fromObject({ year: w.year, month: w.month, day: w.day }, { zone: ctx.providerZone }).toMillis();
+  return localToEpoch(Date.UTC(w.year, w.month - 1, w.day), ianaOffset(ctx.providerZone));
 }
 
 // ---------------------------------------------------------------------------
@@ -313,16 +352,8 @@ class VZone {
     return found < 0 ? this.initial : t[found].to;
   }
 
-  /** Same answer as luxon for IANA zones: a local time in a gap moves forward, a repeated one takes the first. */
   wallToEpoch(w: Wall): number {
-    const local = wallMs(w);
-    const o1 = this.offsetAt(local);
-    const guess = local - o1;
-    const o2 = this.offsetAt(guess);
-    if (o1 === o2) return guess;
-    const o3 = this.offsetAt(local - o2);
-    if (o2 === o3) return local - o2;
-    return local - Math.min(o2, o3);
+    return localToEpoch(wallMs(w), (utc) => this.offsetAt(utc));
   }
 }
 
@@ -469,12 +500,69 @@ function isTime(v: unknown): v is ICalTime {
 }
 
 // ---------------------------------------------------------------------------
+// raw property access
+//
+// Events are read from ical.js's jCal arrays rather than through Component/Property/Time
+// objects: ical.js builds a Time (with zone lookups) for every value it hands out, which cost
+// several times the parse itself on a 700-event object. RRULE and RDATE still go through ical.js.
+
+type JProp = [string, Record<string, unknown>, string, ...unknown[]];
+type RawTime = { wall: Wall; isDate: boolean; utc: boolean };
+type RawEvent = { first: Map<string, JProp>; exdates: JProp[]; attendees: JProp[] };
+
+const RAW_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z)?)?$/;
+
+function rawTime(v: unknown): RawTime | null {
+  if (typeof v !== "string") return null;
+  const m = RAW_TIME.exec(v);
+  if (!m) return null;
+  const wall = { year: +m[1], month: +m[2], day: +m[3], hour: m[4] ? +m[4] : 0, minute: m[5] ? +m[5] : 0, second: m[6] ? +m[6] : 0 };
+  if (wall.month < 1 || wall.month > 12 || wall.day < 1 || wall.day > 31 || wall.hour > 23 || wall.minute > 59 || wall.second > 60) return null;
+  return { wall, isDate: m[4] === undefined, utc: m[7] === "Z" };
+}
+
+function rawEvent(comp: ICalComponent): RawEvent {
+  const first = new Map<string, JProp>();
+  const exdates: JProp[] = [];
+  const attendees: JProp[] = [];
+  for (const p of (comp as unknown as { jCal: [string, JProp[], unknown[]] }).jCal[1]) {
+    const name = p[0];
+    if (name === "exdate") exdates.push(p);
+    else if (name === "attendee") attendees.push(p);
+    if (!first.has(name)) first.set(name, p);
+  }
+  return { first, exdates, attendees };
+}
+
+function rawText(ev: RawEvent, name: string): string {
+  const v = ev.first.get(name)?.[3];
+  return typeof v === "string" ? v.trim() : "";
+}
+
+function rawTzid(p: JProp): string | null {
+  const v = p[1].tzid;
+  return typeof v === "string" && v.trim() ? v : null;
+}
+
+function rawZone(t: RawTime, tzid: string | null, ctx: Ctx, who: string): ZoneRef {
+  if (t.utc) return { kind: "utc" };
+  if (tzid) return resolveTzid(tzid, ctx, who);
+  return ctx.floating;
+}
+
+function rawToEpoch(t: RawTime, tzid: string | null, ctx: Ctx, who: string): number {
+  if (t.isDate) return dayStart(t.wall, ctx);
+  return wallToEpoch(t.wall, rawZone(t, tzid, ctx, who));
+}
+
+// ---------------------------------------------------------------------------
 // event model
 
-type EventStart = { time: ICalTime; wall: Wall; isDate: boolean; zone: ZoneRef; epoch: number };
+type EventStart = { wall: Wall; isDate: boolean; zone: ZoneRef; epoch: number };
 
 type ParsedEvent = {
   comp: ICalComponent;
+  raw: RawEvent;
   uid: string;
   summary: string;
   /** How warnings and errors name the event for the provider. */
@@ -487,11 +575,6 @@ type ParsedEvent = {
   span: Span | null;
   recurrenceId: { epoch: number; dateNum: number; isDate: boolean; thisAndFuture: boolean } | null;
 };
-
-function upperText(comp: ICalComponent, name: string): string {
-  const v = comp.getFirstPropertyValue(name);
-  return typeof v === "string" ? v.trim().toUpperCase() : "";
-}
 
 function textOf(comp: ICalComponent, name: string): string {
   try {
@@ -513,31 +596,40 @@ function normalizeAddress(addr: string): string {
     .toLowerCase();
 }
 
-function isBusy(comp: ICalComponent, ctx: Ctx): boolean {
-  if (upperText(comp, "status") === "CANCELLED") return false;
-  if (upperText(comp, "transp") === "TRANSPARENT") return false;
+function isBusy(ev: RawEvent, ctx: Ctx): boolean {
+  if (rawText(ev, "status").toUpperCase() === "CANCELLED") return false;
+  if (rawText(ev, "transp").toUpperCase() === "TRANSPARENT") return false;
   if (ctx.ownerEmails.size > 0) {
-    for (const att of comp.getAllProperties("attendee")) {
-      const value = att.getFirstValue();
+    for (const att of ev.attendees) {
+      const value = att[3];
       if (typeof value !== "string" || !ctx.ownerEmails.has(normalizeAddress(value))) continue;
-      const partstat = att.getFirstParameter("partstat");
+      const partstat = att[1].partstat;
       if (typeof partstat === "string" && partstat.trim().toUpperCase() === "DECLINED") return false;
     }
   }
   return true;
 }
 
-function readStart(comp: ICalComponent, ctx: Ctx, who: string): EventStart {
-  const prop = comp.getFirstProperty("dtstart");
+function readStart(ev: RawEvent, ctx: Ctx, who: string): EventStart {
+  const prop = ev.first.get("dtstart");
   if (!prop) throw new Error("it has no DTSTART");
-  const time = prop.getFirstValue();
-  if (!isTime(time)) throw new Error("its DTSTART cannot be read");
-  const wall = wallOf(time);
+  const time = rawTime(prop[3]);
+  if (!time) throw new Error("its DTSTART cannot be read");
   if (time.isDate) {
-    return { time, wall, isDate: true, zone: { kind: "iana", zone: ctx.providerZone }, epoch: dayStart(wall, ctx) };
+    return { wall: time.wall, isDate: true, zone: { kind: "iana", zone: ctx.providerZone }, epoch: dayStart(time.wall, ctx) };
   }
-  const zone = zoneOf(time, tzidOf(prop), ctx, who);
-  return { time, wall, isDate: false, zone, epoch: wallToEpoch(wall, zone) };
+  const zone = rawZone(time, rawTzid(prop), ctx, who);
+  return { wall: time.wall, isDate: false, zone, epoch: wallToEpoch(time.wall, zone) };
+}
+
+function readDuration(prop: JProp): ICalDuration {
+  const v = prop[3];
+  if (typeof v !== "string") throw new Error("its DURATION cannot be read");
+  try {
+    return ICAL.Duration.fromString(v);
+  } catch {
+    throw new Error("its DURATION cannot be read");
+  }
 }
 
 function durationDaysCeil(d: ICalDuration): number {
@@ -545,38 +637,36 @@ function durationDaysCeil(d: ICalDuration): number {
   return Math.ceil(seconds / 86_400);
 }
 
-function readSpan(comp: ICalComponent, start: EventStart, ctx: Ctx, who: string): Span | null {
-  const endProp = comp.getFirstProperty("dtend");
-  const durProp = endProp ? null : comp.getFirstProperty("duration");
+function readSpan(ev: RawEvent, start: EventStart, ctx: Ctx, who: string): Span | null {
+  const endProp = ev.first.get("dtend");
+  const durProp = endProp ? null : ev.first.get("duration");
 
   if (start.isDate) {
     if (endProp) {
-      const end = endProp.getFirstValue();
-      if (!isTime(end)) throw new Error("its DTEND cannot be read");
+      const end = rawTime(endProp[3]);
+      if (!end) throw new Error("its DTEND cannot be read");
       // DTEND is exclusive. A DATE-TIME DTEND on an all-day event (invalid, but seen) counts the
       // day it ends in. DTEND == DTSTART (also seen) still means that one day.
-      const partialDay = !end.isDate && end.hour + end.minute + end.second > 0 ? 1 : 0;
-      return { kind: "days", days: Math.max(1, daysBetween(start.wall, wallOf(end)) + partialDay) };
+      const partialDay = !end.isDate && end.wall.hour + end.wall.minute + end.wall.second > 0 ? 1 : 0;
+      return { kind: "days", days: Math.max(1, daysBetween(start.wall, end.wall) + partialDay) };
     }
     if (durProp) {
-      const dur = durProp.getFirstValue();
-      if (!(dur instanceof ICAL.Duration)) throw new Error("its DURATION cannot be read");
+      const dur = readDuration(durProp);
       return { kind: "days", days: dur.isNegative ? 1 : Math.max(1, durationDaysCeil(dur)) };
     }
     return { kind: "days", days: 1 };
   }
 
   if (endProp) {
-    const end = endProp.getFirstValue();
-    if (!isTime(end)) throw new Error("its DTEND cannot be read");
-    const ms = timeToEpoch(end, tzidOf(endProp), ctx, who) - start.epoch;
+    const end = rawTime(endProp[3]);
+    if (!end) throw new Error("its DTEND cannot be read");
+    const ms = rawToEpoch(end, rawTzid(endProp), ctx, who) - start.epoch;
     // SabreDAV stores such events; erring busy, the two ends are read swapped.
     if (ms < 0) ctx.warn(`${who}: ends before it starts; read with start and end swapped.`);
     return ms !== 0 ? { kind: "exact", ms } : { kind: "none" };
   }
   if (durProp) {
-    const dur = durProp.getFirstValue();
-    if (!(dur instanceof ICAL.Duration)) throw new Error("its DURATION cannot be read");
+    const dur = readDuration(durProp);
     if (dur.isNegative) {
       ctx.warn(`${who}: has a negative DURATION; it blocks no time.`);
       return { kind: "none" };
@@ -616,30 +706,30 @@ function spanUpperBoundMs(span: Span): number {
   }
 }
 
-function parseEvent(comp: ICalComponent, index: number, ctx: Ctx): ParsedEvent {
-  const uidValue = textOf(comp, "uid");
+function parseEvent(comp: ICalComponent, raw: RawEvent, index: number, ctx: Ctx): ParsedEvent {
+  const uidValue = rawText(raw, "uid");
   const uid = uidValue || "(no UID)";
-  const summary = textOf(comp, "summary");
+  const summary = rawText(raw, "summary");
   const who = describeEvent(uid, summary);
   try {
-    const start = readStart(comp, ctx, who);
-    const span = readSpan(comp, start, ctx, who);
+    const start = readStart(raw, ctx, who);
+    const span = readSpan(raw, start, ctx, who);
     let recurrenceId: ParsedEvent["recurrenceId"] = null;
-    const ridProp = comp.getFirstProperty("recurrence-id");
+    const ridProp = raw.first.get("recurrence-id");
     if (ridProp) {
-      const rid = ridProp.getFirstValue();
-      if (!isTime(rid)) throw new Error("its RECURRENCE-ID cannot be read");
-      const range = ridProp.getFirstParameter("range");
+      const rid = rawTime(ridProp[3]);
+      if (!rid) throw new Error("its RECURRENCE-ID cannot be read");
+      const range = ridProp[1].range;
       recurrenceId = {
-        epoch: timeToEpoch(rid, tzidOf(ridProp), ctx, who),
-        dateNum: dateNum(wallOf(rid)),
+        epoch: rawToEpoch(rid, rawTzid(ridProp), ctx, who),
+        dateNum: dateNum(rid.wall),
         isDate: rid.isDate,
         thisAndFuture: typeof range === "string" && range.trim().toUpperCase() === "THISANDFUTURE",
       };
     }
-    const seq = comp.getFirstPropertyValue("sequence");
-    const sequence = typeof seq === "number" && Number.isFinite(seq) ? seq : 0;
-    return { comp, uid, summary, who, sequence, index, busy: isBusy(comp, ctx), start, span, recurrenceId };
+    const seq = Number(raw.first.get("sequence")?.[3]);
+    const sequence = Number.isFinite(seq) ? seq : 0;
+    return { comp, raw, uid, summary, who, sequence, index, busy: isBusy(raw, ctx), start, span, recurrenceId };
   } catch (err) {
     throw dataError(err, uidValue, summary, who);
   }
@@ -906,12 +996,13 @@ function collectSeries(master: ParsedEvent, overrides: ParsedEvent[], ctx: Ctx, 
 
   const exEpochs = new Set<number>();
   const exDates = new Set<number>();
-  for (const prop of comp.getAllProperties("exdate")) {
-    const tzid = tzidOf(prop);
-    for (const v of prop.getValues()) {
-      if (!isTime(v)) continue;
-      if (v.isDate || start.isDate) exDates.add(dateNum(wallOf(v)));
-      else exEpochs.add(timeToEpoch(v, tzid, ctx, who));
+  for (const prop of master.raw.exdates) {
+    const tzid = rawTzid(prop);
+    for (let i = 3; i < prop.length; i++) {
+      const v = rawTime(prop[i]);
+      if (!v) continue;
+      if (v.isDate || start.isDate) exDates.add(dateNum(v.wall));
+      else exEpochs.add(rawToEpoch(v, tzid, ctx, who));
     }
   }
 
@@ -1034,7 +1125,7 @@ function currentRevision(masters: ParsedEvent[], overrides: ParsedEvent[]): { ma
 }
 
 function processRoot(root: ICalComponent, ctx: Ctx, out: BusyInterval[], fastForward: boolean): void {
-  const events = root.getAllSubcomponents("vevent").map((c, i) => parseEvent(c, i, ctx));
+  const events = root.getAllSubcomponents("vevent").map((c, i) => parseEvent(c, rawEvent(c), i, ctx));
   const masters = new Map<string, ParsedEvent[]>();
   const overrides = new Map<string, ParsedEvent[]>();
   for (const ev of events) {

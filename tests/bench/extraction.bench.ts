@@ -43,8 +43,7 @@ function event(lines: string[], rand: () => number): string[] {
     "BEGIN:VEVENT",
     "DTSTAMP:20260101T000000Z",
     ...lines,
-    `DESCRIPTION:${text(rand, 14)}`,
-    `LOCATION:${text(rand, 3)}`,
+    `DESCRIPTION:${text(rand, 3)}`,
     "ATTENDEE;CN=Client;PARTSTAT=ACCEPTED:mailto:client@example.com",
     "END:VEVENT",
   ];

@@ -462,6 +462,11 @@ describe("extractBusy: unreadable data throws (a failed calendar must not look f
     expect(() => busy([ics(vevent("UID:b", "DTSTART:2026-12-09", "DTEND:20261209T100000Z"))])).toThrow();
   });
 
+  it("an unreadable event far outside the window still fails the calendar (skipping far events never hides one)", () => {
+    expect(() => busy([ics(vevent("UID:far", "DTSTART:20190101T100000Z", "DTEND:2019-01-01"))])).toThrow(CalendarDataError);
+    expect(busy([ics(vevent("UID:far", "DTSTART:20190101T100000Z", "DTEND:20190101T110000Z"))])).toEqual([]);
+  });
+
   it("throws quickly instead of hanging on a rule ical.js cannot finish", () => {
     const t0 = Date.now();
     expect(() =>

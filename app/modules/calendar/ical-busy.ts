@@ -1278,8 +1278,52 @@ function currentRevision(masters: ParsedEvent[], overrides: ParsedEvent[]): { ma
   return { masters: current, overrides: [...byRid.values()] };
 }
 
+/**
+ * True when a non-recurring event cannot come near the range, judged from its raw wall clock
+ * (any zone is within a day of it). Unreadable values are never "far": they must fail loudly.
+ */
+function isFar(ev: RawEvent, ctx: Ctx): boolean {
+  if (ev.first.has("rrule") || ev.first.has("rdate")) return false;
+  const rid = ev.first.get("recurrence-id");
+  if (rid && rid[1].range !== undefined) return false;
+  const startProp = ev.first.get("dtstart");
+  const start = startProp && rawTime(startProp[3]);
+  if (!start) return false;
+  const s = wallMs(start.wall);
+  let e = s + DAY_MS;
+  const endProp = ev.first.get("dtend");
+  const durProp = ev.first.get("duration");
+  if (endProp) {
+    const end = rawTime(endProp[3]);
+    if (!end) return false;
+    e = wallMs(end.wall);
+  } else if (durProp) {
+    if (typeof durProp[3] !== "string") return false;
+    try {
+      e = s + Math.abs(ICAL.Duration.fromString(durProp[3]).toSeconds()) * SECOND_MS + DAY_MS;
+    } catch {
+      return false;
+    }
+  }
+  const margin = 2 * DAY_MS;
+  return Math.max(s, e) < ctx.rangeStart - margin || Math.min(s, e) > ctx.rangeEnd + margin;
+}
+
 function processRoot(root: ICalComponent, ctx: Ctx, out: BusyInterval[], fastForward: boolean): void {
-  const events = root.getAllSubcomponents("vevent").map((c, i) => parseEvent(c, rawEvent(c), i, ctx));
+  // Feeds carry years of history: a UID none of whose events can reach the range is not read at all.
+  const byUid = new Map<string, { comp: ICalComponent; raw: RawEvent; index: number }[]>();
+  root.getAllSubcomponents("vevent").forEach((comp, index) => {
+    const raw = rawEvent(comp);
+    const uid = rawText(raw, "uid") || "(no UID)";
+    const list = byUid.get(uid);
+    if (list) list.push({ comp, raw, index });
+    else byUid.set(uid, [{ comp, raw, index }]);
+  });
+  const events: ParsedEvent[] = [];
+  for (const list of byUid.values()) {
+    if (list.every((e) => isFar(e.raw, ctx))) continue;
+    for (const e of list) events.push(parseEvent(e.comp, e.raw, e.index, ctx));
+  }
   const masters = new Map<string, ParsedEvent[]>();
   const overrides = new Map<string, ParsedEvent[]>();
   for (const ev of events) {

@@ -501,7 +501,9 @@ describe("extractBusy: speed", () => {
     }
     for (let i = 0; i < 250; i++) {
       const day = 7 + (i % 7);
-      texts.push(ics(vevent(`UID:o${i}`, `DTSTART:202612${String(day).padStart(2, "0")}T${String(i % 24).padStart(2, "0")}1500Z`, "DURATION:PT30M")));
+      texts.push(
+        ics(vevent(`UID:o${i}`, `DTSTART:202612${String(day).padStart(2, "0")}T${String(i % 24).padStart(2, "0")}1500Z`, "DURATION:PT30M")),
+      );
     }
     const t0 = performance.now();
     const out = busy(texts);

@@ -40,7 +40,7 @@ const steps = [
   ["build", "npx", ["remix", "build"]],
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],
   ["database: embedded + PostgreSQL 15", "npx", ["vitest", "run", "--project", "db-embedded", "--project", "db-postgres"]],
-  ["CalDAV against Radicale", "npx", ["vitest", "run", "--project", "caldav"]],
+  ["CalDAV against Radicale and Xandikos", "npx", ["vitest", "run", "--project", "caldav"]],
   ["edge cache through nginx", "npx", ["vitest", "run", "--project", "edge"]],
   ["browser (Playwright: js + no-js)", "npx", ["playwright", "test"]],
 ];

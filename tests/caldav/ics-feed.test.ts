@@ -61,7 +61,9 @@ async function feedError(p: Promise<unknown>): Promise<FeedError> {
 
 describe("feed addresses", () => {
   it("webcal:// is read as https://; only http(s) without credentials is accepted", () => {
-    expect(normalizeFeedUrl(" webcal://p01-caldav.icloud.com/published/2/SECRET ")).toBe("https://p01-caldav.icloud.com/published/2/SECRET");
+    expect(normalizeFeedUrl(" webcal://p01-caldav.icloud.com/published/2/SECRET ")).toBe(
+      "https://p01-caldav.icloud.com/published/2/SECRET",
+    );
     expect(normalizeFeedUrl("https://calendar.google.com/calendar/ical/x/private-abc/basic.ics")).toBe(
       "https://calendar.google.com/calendar/ical/x/private-abc/basic.ics",
     );
@@ -117,7 +119,9 @@ describe("fetching a feed", () => {
     const port = (silent.address() as { port: number }).port;
     try {
       const t0 = Date.now();
-      expect((await feedError(fetchFeedText(`http://127.0.0.1:${port}/x.ics`, { timeoutMs: 300, allowPrivate: true }))).reason).toBe("timeout");
+      expect((await feedError(fetchFeedText(`http://127.0.0.1:${port}/x.ics`, { timeoutMs: 300, allowPrivate: true }))).reason).toBe(
+        "timeout",
+      );
       expect(Date.now() - t0).toBeLessThan(3000);
     } finally {
       silent.closeAllConnections();
@@ -129,14 +133,18 @@ describe("fetching a feed", () => {
 describe("verify before storing", () => {
   it("accepts iCalendar with a VEVENT or an empty VCALENDAR, and names the calendar", () => {
     expect(verifyFeedText(FEED, "Europe/Berlin")).toEqual({ ok: true, name: "Exported" });
-    expect(verifyFeedText("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n", "Europe/Berlin")).toEqual({ ok: true, name: null });
+    expect(verifyFeedText("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nEND:VCALENDAR\r\n", "Europe/Berlin")).toEqual({
+      ok: true,
+      name: null,
+    });
   });
 
   it("refuses HTML, task-only calendars and calendars with an unreadable event (naming it)", () => {
     expect(verifyFeedText("<html>login</html>", "Europe/Berlin").ok).toBe(false);
     const tasks = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VTODO\r\nUID:t\r\nEND:VTODO\r\nEND:VCALENDAR\r\n";
     expect(verifyFeedText(tasks, "Europe/Berlin").ok).toBe(false);
-    const broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Broken lunch\r\nDTEND:20261209T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    const broken =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:b\r\nSUMMARY:Broken lunch\r\nDTEND:20261209T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
     const result = verifyFeedText(broken, "Europe/Berlin");
     expect(result.ok).toBe(false);
     expect(!result.ok && result.message).toContain("Broken lunch");

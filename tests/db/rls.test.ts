@@ -141,7 +141,7 @@ describe("issue 10 tables", () => {
     const { recordCalendarHealth } = await import("~/modules/calendar/public-reads.server");
     const { listCalendarHealth } = await import("~/modules/calendar/health.server");
     await recordCalendarHealth(db, alice, [
-      { calendarId: "https://cal.example/a/", ok: false, reason: "Event \"Lunch\" cannot be read", event: "Lunch" },
+      { calendarId: "https://cal.example/a/", ok: false, reason: 'Event "Lunch" cannot be read', event: "Lunch" },
       { calendarId: "https://cal.example/b/", ok: true, warningsCount: 7, warnings: ["w1", "w2"] },
     ]);
     const mine = await withUser(db, alice, (tx) => listCalendarHealth(tx, alice));
@@ -155,9 +155,11 @@ describe("issue 10 tables", () => {
     expect(b?.failureReason).toBe("down");
     expect(b?.lastSuccessAt).not.toBeNull();
     expect(await withUser(db, bob, (tx) => listCalendarHealth(tx, alice))).toEqual([]);
-    expect(await refused(withUser(db, alice, (tx) => tx.query("insert into public.calendar_health (user_id, calendar_id) values ($1, 'x')", [alice])))).toBe(
-      true,
-    );
+    expect(
+      await refused(
+        withUser(db, alice, (tx) => tx.query("insert into public.calendar_health (user_id, calendar_id) values ($1, 'x')", [alice])),
+      ),
+    ).toBe(true);
     expect(await refused(withAnon(db, (tx) => tx.query("select 1 from public.calendar_health")))).toBe(true);
   });
 

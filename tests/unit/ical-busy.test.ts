@@ -62,6 +62,11 @@ describe("extractBusy: basics and the range", () => {
     expect(out).toEqual([iv("2026-12-09T21:00:00Z", "2026-12-10T01:00:00Z")]);
   });
 
+  it("reads events of a VCALENDAR nested in another (concatenated exports)", () => {
+    const inner = ics(vevent("UID:nested", "DTSTART:20261208T090000Z", "DTEND:20261208T100000Z")).trim();
+    expect(busy([ics(inner)])).toEqual([iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
+  });
+
   it("ignores VTODO-only objects and empty calendars without throwing", () => {
     const todo = ics("BEGIN:VTODO", "UID:t", "DTSTAMP:20260101T000000Z", "DUE:20261209T100000Z", "END:VTODO");
     expect(busy([todo, ics()])).toEqual([]);

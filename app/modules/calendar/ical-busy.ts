@@ -1254,11 +1254,18 @@ function parseRoots(text: string): ICalComponent[] {
   if (!Array.isArray(jcal) || jcal.length === 0) throw new Error("not an iCalendar object");
   // One root comes back as ["vcalendar", props, comps]; several as an array of those.
   const roots = (typeof jcal[0] === "string" ? [jcal] : jcal) as unknown[][];
-  return roots.map((r) => {
+  const out: ICalComponent[] = [];
+  // A VCALENDAR nested in another (seen in concatenated exports) is read too: its events must not go unseen.
+  const add = (comp: ICalComponent) => {
+    out.push(comp);
+    for (const inner of comp.getAllSubcomponents("vcalendar")) add(inner);
+  };
+  for (const r of roots) {
     const comp = new ICAL.Component(r as unknown[]);
     if (comp.name !== "vcalendar") throw new Error(`expected VCALENDAR, found ${comp.name.toUpperCase()}`);
-    return comp;
-  });
+    add(comp);
+  }
+  return out;
 }
 
 /** Newest first: SEQUENCE, then position in the object. */

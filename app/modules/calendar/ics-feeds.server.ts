@@ -295,13 +295,16 @@ export async function connectFeed(userId: string, input: { url: string; name?: s
       [row.id, JSON.stringify(encryptFeeds(feeds)(row.id))],
     );
     // A feed is added to be busy: select it at once (and drop the entry it replaced).
+    // Written in SQL like every section save (only this key changes); the calendar object may not exist yet.
     await tx.query(
       `update public.providers
-       set settings = jsonb_set(settings, '{calendar,selectedCalendarIds}',
-         coalesce((select jsonb_agg(id) from jsonb_array_elements_text(
-           case when jsonb_typeof(settings #> '{calendar,selectedCalendarIds}') = 'array'
-                then settings #> '{calendar,selectedCalendarIds}' else '[]'::jsonb end) as t(id)
-           where not (id = any($3::text[]))), '[]'::jsonb) || to_jsonb($2::text), true)
+       set settings = settings || jsonb_build_object('calendar',
+         (case when jsonb_typeof(settings -> 'calendar') = 'object' then settings -> 'calendar' else '{}'::jsonb end)
+         || jsonb_build_object('selectedCalendarIds',
+           coalesce((select jsonb_agg(id) from jsonb_array_elements_text(
+             case when jsonb_typeof(settings #> '{calendar,selectedCalendarIds}') = 'array'
+                  then settings #> '{calendar,selectedCalendarIds}' else '[]'::jsonb end) as t(id)
+             where not (id = any($3::text[]))), '[]'::jsonb) || to_jsonb($2::text)))
        where owner_user_id = $1`,
       [userId, calendarId, removed],
     );

@@ -39,7 +39,7 @@ export function CalendarHealthBlock({ rows }: { rows: CalendarHealthRow[] }) {
             {r.lastAttemptAt === null ? (
               <span>not read yet (it is read when your page is visited, or with “Check now”).</span>
             ) : r.failureReason ? (
-              <span role="alert">
+              <span className="health-failure">
                 cannot be read: {r.failureReason}
                 {r.failureEvent ? (
                   <>

@@ -5,7 +5,7 @@ import { isFeedCalendarId, FEED_ID_PREFIX } from "./feed-ids";
 import { decryptFeeds, FeedError, fetchFeedText, type StoredFeed } from "./ics-feeds.server";
 import { getDb, type Database } from "~/server/db.server";
 import { getEnv } from "~/server/env.server";
-import { assertPublicUrl } from "./network-guard.server";
+import { assertPublicUrl, PrivateAddressError } from "./network-guard.server";
 import { calendarIntegrationsFor, markIntegrationRejected, recordCalendarHealth, type CalendarHealthEntry } from "./public-reads.server";
 
 /** Whose calendars to read, and how to read floating times and all-day events. */
@@ -26,7 +26,8 @@ class CalendarReadError extends Error {
 /** The provider-facing reason (never a raw server answer) and the event to blame, if any. */
 function describeFailure(err: unknown): { reason: string; event: string | null } {
   if (err instanceof CalendarDataError) return { reason: err.message, event: err.eventSummary ?? err.eventUid ?? null };
-  if (err instanceof CalDavError || err instanceof FeedError) return { reason: err.message, event: null };
+  if (err instanceof CalDavError || err instanceof FeedError || err instanceof PrivateAddressError)
+    return { reason: err.message, event: null };
   if (err instanceof CalendarReadError) return { reason: err.message, event: err.event };
   return { reason: "The calendar could not be read.", event: null };
 }

@@ -609,6 +609,39 @@ describe("extractBusy: real-world calendars (issue 10)", () => {
     ]);
   });
 
+  it("custom VTIMEZONE with yearly RRULE observances (Outlook style, from 1601) agrees with the tz database", () => {
+    const outlook = [
+      "BEGIN:VTIMEZONE",
+      "TZID:W. Europe Standard Time",
+      "BEGIN:STANDARD",
+      "DTSTART:16010101T030000",
+      "TZOFFSETFROM:+0200",
+      "TZOFFSETTO:+0100",
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+      "END:STANDARD",
+      "BEGIN:DAYLIGHT",
+      "DTSTART:16010101T020000",
+      "TZOFFSETFROM:+0100",
+      "TZOFFSETTO:+0200",
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+      "END:DAYLIGHT",
+      "END:VTIMEZONE",
+    ].join("\r\n");
+    const year = { rangeStart: Date.parse("2019-01-01T00:00:00Z"), rangeEnd: Date.parse("2027-01-01T00:00:00Z") };
+    for (const local of [
+      "20190330T120000",
+      "20190331T120000",
+      "20261024T120000",
+      "20261025T120000",
+      "20261209T100000",
+      "20230326T030000",
+    ]) {
+      const custom = ics(outlook, vevent("UID:o", `DTSTART;TZID=W. Europe Standard Time:${local}`, "DURATION:PT1H"));
+      const iana = ics(vevent("UID:i", `DTSTART;TZID=Europe/Berlin:${local}`, "DURATION:PT1H"));
+      expect(busy([custom], year), local).toEqual(busy([iana], year));
+    }
+  });
+
   it("custom VTIMEZONE whose first transition is later than the event: the first observance's TZOFFSETFROM", () => {
     expect(busy([W.vtimezoneLateStart])).toEqual([iv("2026-12-09T06:00:00Z", "2026-12-09T07:00:00Z")]);
   });

@@ -1,5 +1,5 @@
 // `npm test`: the whole suite, in order of speed, with a summary at the end.
-//   unit → database (embedded PGlite, then a private PostgreSQL 15) → CalDAV (real Radicale)
+//   unit → database (embedded PGlite, then a private PostgreSQL 15) → CalDAV (real Radicale and Xandikos)
 //   → edge cache (real nginx) → browser (Playwright, JavaScript on and off).
 // Any failing step makes the command fail; later steps still run so one report shows everything.
 import { spawnSync } from "node:child_process";
@@ -9,6 +9,7 @@ import fs from "node:fs";
 const packages = [
   ["chromium", ["/usr/bin/chromium"]],
   ["radicale", ["/usr/bin/radicale"]],
+  ["xandikos", ["/usr/bin/xandikos"]],
   ["nginx-light", ["/usr/sbin/nginx"]],
   ["postgresql-15", ["/usr/lib/postgresql/15/bin/postgres"]],
 ];
@@ -39,7 +40,7 @@ const steps = [
   ["build", "npx", ["remix", "build"]],
   ["unit", "npx", ["vitest", "run", "--project", "unit"]],
   ["database: embedded + PostgreSQL 15", "npx", ["vitest", "run", "--project", "db-embedded", "--project", "db-postgres"]],
-  ["CalDAV against Radicale", "npx", ["vitest", "run", "--project", "caldav"]],
+  ["CalDAV against Radicale and Xandikos", "npx", ["vitest", "run", "--project", "caldav"]],
   ["edge: nginx cache, and saves reaching the page with caches on", "npx", ["vitest", "run", "--project", "edge"]],
   ["browser (Playwright: js + no-js)", "npx", ["playwright", "test"]],
 ];

@@ -3,7 +3,11 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { connectCalendarSchema } from "~/modules/calendar/schemas";
+import { connectCalendarSchema, connectFeedSchema } from "~/modules/calendar/schemas";
+import { CalendarHealthBlock, IcsFeedsBlock, type CalendarHealthRow } from "~/components/calendar-health";
+import { connectFeed, listFeeds, removeFeed } from "~/modules/calendar/ics-feeds.server";
+import { listCalendarHealth } from "~/modules/calendar/health.server";
+import { checkCalendarsNow } from "~/modules/calendar/busy-times.server";
 import { privateHeaders } from "~/server/http";
 import { calendarSelectionSchema } from "~/modules/settings/schemas";
 import { saveSection } from "~/modules/settings/providers.server";
@@ -17,7 +21,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "calendar");
   const accounts = await listAccounts(ctx.user.id);
   const selected = p.settings.calendar.selectedCalendarIds;
-  const known = new Set(accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []));
+  // Issue 10: ICS feeds and per-calendar health.
+  const feeds = await listFeeds(ctx.user.id);
+  const healthRows = await ctx.run((tx) => listCalendarHealth(tx, ctx.user.id));
+  const known = new Set([...accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []), ...feeds.map((f) => f.calendarId)]);
+  const names = new Map<string, string>([
+    ...accounts.flatMap((a) => a.calendars?.map((c) => [c.url, c.displayName || "Untitled calendar"] as [string, string]) ?? []),
+    ...feeds.map((f) => [f.calendarId, f.name] as [string, string]),
+  ]);
+  const health: CalendarHealthRow[] = selected.map((id) => {
+    const h = healthRows.find((r) => r.calendarId === id);
+    return {
+      calendarId: id,
+      name: names.get(id) ?? "A selected calendar",
+      lastAttemptAt: h?.lastAttemptAt ?? null,
+      lastSuccessAt: h?.lastSuccessAt ?? null,
+      failureReason: h?.failureReason ?? null,
+      failureEvent: h?.failureEvent ?? null,
+      warningsCount: h?.warningsCount ?? 0,
+      warnings: h?.warnings ?? [],
+    };
+  });
   const anyUnreadable = accounts.some((a) => a.calendars === null);
   return json(
     {
@@ -31,6 +55,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         calendars: a.calendars?.map((c) => ({ url: c.url, name: c.displayName || "Untitled calendar", color: c.color })) ?? null,
       })),
       selected,
+      feeds: feeds.map((f) => ({ id: f.id, calendarId: f.calendarId, name: f.name, hint: f.hint })),
+      health,
       // Only claim "deleted" when every account could be listed; an unreachable server proves nothing.
       missing: anyUnreadable ? [] : selected.filter((url) => !known.has(url)),
       version: version,
@@ -61,6 +87,39 @@ export async function action({ request }: ActionFunctionArgs) {
     throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
   }
 
+  // Issue 10: ICS subscription feeds and the health check.
+  if (intent === "connect-feed") {
+    const submission = parseWithZod(formData, { schema: connectFeedSchema });
+    // The address is a credential: never echoed back into the form.
+    const reply = (opts?: Parameters<typeof submission.reply>[0]) => submission.reply({ ...opts, hideFields: ["feedUrl"] });
+    if (submission.status !== "success")
+      return json<ActionData>({ intent: "connect-feed", result: reply() }, { status: 400, headers: ctx.headers });
+    const p = await ctx.provider();
+    const result = await connectFeed(ctx.user.id, { url: submission.value.feedUrl, name: submission.value.feedName }, p.timezone);
+    if (!result.ok)
+      return json<ActionData>(
+        { intent: "connect-feed", result: reply({ formErrors: [result.message] }) },
+        { status: 400, headers: ctx.headers },
+      );
+    throw redirect("/settings/calendar?feed=1", { headers: ctx.headers });
+  }
+
+  if (intent === "remove-feed") {
+    await removeFeed(ctx.user.id, String(formData.get("feedId") ?? ""));
+    throw redirect("/settings/calendar?feedRemoved=1", { headers: ctx.headers });
+  }
+
+  if (intent === "check-calendars") {
+    const p = await ctx.provider();
+    await checkCalendarsNow({
+      ownerUserId: ctx.user.id,
+      slug: p.public_slug ?? "(unpublished)",
+      timezone: p.timezone,
+      selectedCalendarIds: p.settings.calendar.selectedCalendarIds,
+    });
+    throw redirect("/settings/calendar?checked=1", { headers: ctx.headers });
+  }
+
   if (intent === "select") {
     const submission = parseWithZod(formData, { schema: calendarSelectionSchema });
     if (submission.status !== "success")
@@ -77,7 +136,8 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 400, headers: ctx.headers },
       );
     }
-    const allowed = new Set(accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []));
+    const feedIds = (await listFeeds(ctx.user.id)).map((f) => f.calendarId);
+    const allowed = new Set([...accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []), ...feedIds]);
     const unknown = submission.value.selectedCalendarIds.filter((url) => !allowed.has(url));
     if (unknown.length > 0) {
       return json<ActionData>(
@@ -124,7 +184,13 @@ export default function CalendarSettings() {
       ? "Calendar disconnected. Its password was deleted."
       : searchParams.has("saved")
         ? "Saved."
-        : null;
+        : searchParams.has("feed")
+          ? "Calendar feed added. Its events now count as busy."
+          : searchParams.has("feedRemoved")
+            ? "Calendar feed removed. Its address was deleted."
+            : searchParams.has("checked")
+              ? "Calendars checked."
+              : null;
   return (
     <section className="card" aria-labelledby="calendar-heading">
       <h1 id="calendar-heading">Calendar</h1>
@@ -162,9 +228,14 @@ export default function CalendarSettings() {
           <SelectionForm data={data} lastResult={actionData?.intent === "select" ? actionData.result : undefined} />
         </>
       )}
+      {data.accounts.length === 0 && data.feeds.length > 0 ? (
+        <SelectionForm data={data} lastResult={actionData?.intent === "select" ? actionData.result : undefined} />
+      ) : null}
+      <CalendarHealthBlock rows={data.health} />
       <h2>{data.accounts.length ? "Reconnect or add an account" : "Connect a calendar"}</h2>
       <ICloudForm lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined} />
       <CalDavForm lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined} />
+      <IcsFeedsBlock feeds={data.feeds} lastResult={actionData?.intent === "connect-feed" ? actionData.result : undefined} />
     </section>
   );
 }
@@ -177,7 +248,10 @@ function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: Su
     lastResult,
     defaultValue: { selectedCalendarIds: data.selected },
   });
-  const calendars = data.accounts.flatMap((a) => a.calendars ?? []);
+  const calendars = [
+    ...data.accounts.flatMap((a) => a.calendars ?? []),
+    ...data.feeds.map((f) => ({ url: f.calendarId, name: `${f.name} (feed)`, color: null as string | null })),
+  ];
   const checked = new Set(((lastResult?.initialValue?.selectedCalendarIds as string[] | undefined) ?? data.selected).map(String));
   return (
     <Form method="post" {...getFormProps(form)}>

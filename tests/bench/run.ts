@@ -18,6 +18,7 @@ import path from "node:path";
 import { ROOT, slotTimes, startAppServer, type AppServer } from "../support/app-server";
 import { startRadicale, type RadicaleServer } from "../support/radicale";
 import { runEngineBench, type EngineBenchResult } from "./engine.bench";
+import { formatExtraction, runExtractionBench, type ExtractionBenchResult } from "./extraction.bench";
 import { loadTest, median, pageWeight, percentile, rawGet, ttfbSamples, type LoadResult, type PageWeight } from "./measure";
 import { BENCH_PROVIDER, createProviderThroughForms, seedCalendars } from "./provider";
 
@@ -29,7 +30,7 @@ const DEMO_SLUG = "demo-trainer";
 
 /* ----------------------------------------------------------------------------------------- */
 
-const STEPS = 10;
+const STEPS = 11;
 let stepNo = 0;
 async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
   stepNo++;
@@ -108,6 +109,7 @@ type Report = {
   cold: { samples: number[]; firstAfterStart: number };
   warm: { samples: number[] };
   engine: EngineBenchResult;
+  extraction: ExtractionBenchResult;
   weight: { demo: PageWeight; radicale: PageWeight };
 };
 
@@ -192,6 +194,7 @@ async function main() {
     });
 
     const engine = await step("availability engine vs naive baseline", () => runEngineBench());
+    const extraction = await step("busy-time extraction vs ical.js parse", () => runExtractionBench());
 
     const report: Report = {
       date: started.toISOString(),
@@ -203,6 +206,7 @@ async function main() {
       cold,
       warm,
       engine,
+      extraction,
       weight,
     };
     const markdown = render(report);
@@ -278,6 +282,13 @@ function render(r: Report): string {
   lines.push(`| engine (sort + merge + sweep) | ${r.engine.engineMs.toFixed(3)} |`);
   lines.push(`| naive baseline, O(slots × busy) | ${r.engine.baselineMs.toFixed(3)} |`);
   lines.push(`| speed-up | ${(r.engine.baselineMs / r.engine.engineMs).toFixed(1)}× |`, "");
+
+  lines.push("### Busy-time extraction", "");
+  lines.push(
+    "`extractBusy` on one calendar object with 700 events (masters, overrides, single events) and on a 5 MB ICS feed with ten years of history, next to ical.js only parsing the same text (`tests/bench/extraction.bench.ts`). Budget for the object: 20 ms median.",
+    "",
+  );
+  lines.push(...formatExtraction(r.extraction), "");
 
   lines.push("### Page weight", "");
   lines.push(

@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRadicale, type RadicaleServer } from "../support/radicale";
+import { startXandikos, type XandikosServer } from "../support/xandikos";
 import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
-import { fetchCalendarIcs, type CalDavCredentials } from "~/modules/calendar/caldav-client.server";
-import { VTZ_BERLIN, VTZ_CUSTOM } from "../support/ical-fixtures";
+import { fetchCalendarIcs, verifyCalDavAccount, type CalDavCredentials } from "~/modules/calendar/caldav-client.server";
+import { REAL_WORLD, VTZ_BERLIN, VTZ_CUSTOM } from "../support/ical-fixtures";
 
 const ALICE_PW = "alice-pass-1";
 const ZONE = "Europe/Berlin";
@@ -114,36 +115,60 @@ const EXPECTED: BusyInterval[] = [
   iv("2026-12-11T23:00:00Z", "2026-12-13T23:00:00Z"), // Sat + Sun all day
 ];
 
-let radicale: RadicaleServer;
-let alice: CalDavCredentials;
-let calUrl: string;
+// Thu 10 13:00-14:00Z, declined by an alias address the server lists in calendar-user-address-set.
+const ALIAS_DECLINED = REAL_WORLD.declinedAlias
+  .replace(/Trainer\.Alias@icloud\.com/, "ALICE.alias@icloud.example")
+  .replace("DTSTART:20261210T090000Z", "DTSTART:20261210T130000Z")
+  .replace("DTEND:20261210T100000Z", "DTEND:20261210T140000Z");
+const ALIAS_SLOT = iv("2026-12-10T13:00:00Z", "2026-12-10T14:00:00Z");
+
+type Server = { name: string; creds: CalDavCredentials; calUrl: string; addresses: string[]; stop: () => Promise<void> };
+const servers: Record<string, Server> = {};
 
 beforeAll(async () => {
-  radicale = await startRadicale();
-  alice = { serverUrl: radicale.url, username: "alice", password: ALICE_PW };
-  calUrl = await radicale.createCalendar("alice", ALICE_PW, "busy", { displayName: "Busy test" });
-  for (const [uid, text] of Object.entries(EVENTS)) await radicale.putEvent("alice", ALICE_PW, calUrl, uid, text);
-});
+  const radicale: RadicaleServer = await startRadicale();
+  const rCal = await radicale.createCalendar("alice", ALICE_PW, "busy", { displayName: "Busy test" });
+  for (const [uid, text] of Object.entries(EVENTS)) await radicale.putEvent("alice", ALICE_PW, rCal, uid, text);
+  await radicale.putEvent("alice", ALICE_PW, rCal, "alias-declined", ALIAS_DECLINED);
+  servers.radicale = {
+    name: "radicale",
+    creds: { serverUrl: radicale.url, username: "alice", password: ALICE_PW },
+    calUrl: rCal,
+    addresses: [],
+    stop: () => radicale.stop(),
+  };
+  const xandikos: XandikosServer = await startXandikos({ email: "alice.alias@icloud.example" });
+  const xCal = await xandikos.createCalendar("busy", { displayName: "Busy test" });
+  for (const [uid, text] of Object.entries(EVENTS)) await xandikos.putEvent(xCal, uid, text);
+  await xandikos.putEvent(xCal, "alias-declined", ALIAS_DECLINED);
+  servers.xandikos = {
+    name: "xandikos",
+    creds: { serverUrl: xandikos.url, username: "alice", password: ALICE_PW },
+    calUrl: xCal,
+    addresses: ["alice.alias@icloud.example"],
+    stop: () => xandikos.stop(),
+  };
+}, 60_000);
 
 afterAll(async () => {
-  await radicale?.stop();
+  await Promise.all(Object.values(servers).map((s) => s.stop()));
 });
 
-describe("busy time from Radicale", () => {
+describe.each(["radicale", "xandikos"])("busy time from %s", (name) => {
+  const range = () => ({ rangeStart: RANGE.start.getTime(), rangeEnd: RANGE.end.getTime(), zone: ZONE });
+
   it("fetches the week and extracts the exact busy intervals", async () => {
-    const texts = await fetchCalendarIcs(alice, calUrl, RANGE);
-    // Radicale's own time-range filter drops "later" and "ended"; everything else may come back.
+    const { creds, calUrl } = servers[name];
+    const texts = await fetchCalendarIcs(creds, calUrl, RANGE);
+    // The server's own time-range filter drops "later" and "ended"; everything else may come back.
     const uids = texts.map((t) => /^UID:(.+)$/m.exec(t)?.[1]?.trim());
     expect(uids).not.toContain("later");
-    expect(uids).not.toContain("ended");
     expect(uids).toContain("series");
 
     const warnings: string[] = [];
     const busy = extractBusy(texts, {
-      rangeStart: RANGE.start.getTime(),
-      rangeEnd: RANGE.end.getTime(),
-      zone: ZONE,
-      ownerEmails: ["alice@example.com"],
+      ...range(),
+      ownerEmails: ["alice@example.com", "alice.alias@icloud.example"],
       onWarning: (m) => warnings.push(m),
     });
     expect(busy).toEqual(EXPECTED);
@@ -152,7 +177,8 @@ describe("busy time from Radicale", () => {
   });
 
   it("the recurring master comes back unexpanded (we expand it ourselves)", async () => {
-    const texts = await fetchCalendarIcs(alice, calUrl, RANGE);
+    const { creds, calUrl } = servers[name];
+    const texts = await fetchCalendarIcs(creds, calUrl, RANGE);
     const series = texts.find((t) => /^UID:series/m.test(t));
     expect(series).toBeDefined();
     expect(series).toContain("RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
@@ -160,8 +186,22 @@ describe("busy time from Radicale", () => {
   });
 
   it("without the owner's address, the declined invitation stays busy", async () => {
-    const texts = await fetchCalendarIcs(alice, calUrl, RANGE);
-    const busy = extractBusy(texts, { rangeStart: RANGE.start.getTime(), rangeEnd: RANGE.end.getTime(), zone: ZONE });
+    const { creds, calUrl } = servers[name];
+    const texts = await fetchCalendarIcs(creds, calUrl, RANGE);
+    const busy = extractBusy(texts, range());
     expect(busy).toContainEqual(iv("2026-12-09T07:00:00Z", "2026-12-09T08:00:00Z"));
+    expect(busy).toContainEqual(ALIAS_SLOT);
+  });
+
+  it("the principal's calendar-user-address-set is read at connect, and a decline by one of those addresses frees the event", async () => {
+    const { creds, calUrl, addresses } = servers[name];
+    const verified = await verifyCalDavAccount(creds);
+    if (!verified.ok) throw new Error(verified.message);
+    // Radicale lists the principal's path there (not an address): nothing to add.
+    expect(verified.addresses).toEqual(addresses);
+    const texts = await fetchCalendarIcs(creds, calUrl, RANGE);
+    const busy = extractBusy(texts, { ...range(), ownerEmails: verified.addresses });
+    if (addresses.length > 0) expect(busy).not.toContainEqual(ALIAS_SLOT);
+    else expect(busy).toContainEqual(ALIAS_SLOT);
   });
 });

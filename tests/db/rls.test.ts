@@ -135,3 +135,39 @@ describe("inserts", () => {
     ).toBe(true);
   });
 });
+
+describe("issue 10 tables", () => {
+  it("calendar_health: written by the service path, read only by its owner", async () => {
+    const { recordCalendarHealth } = await import("~/modules/calendar/public-reads.server");
+    const { listCalendarHealth } = await import("~/modules/calendar/health.server");
+    await recordCalendarHealth(db, alice, [
+      { calendarId: "https://cal.example/a/", ok: false, reason: 'Event "Lunch" cannot be read', event: "Lunch" },
+      { calendarId: "https://cal.example/b/", ok: true, warningsCount: 7, warnings: ["w1", "w2"] },
+    ]);
+    const mine = await withUser(db, alice, (tx) => listCalendarHealth(tx, alice));
+    expect(mine.map((h) => [h.calendarId, h.failureEvent, h.warningsCount, h.lastSuccessAt !== null]).sort()).toEqual([
+      ["https://cal.example/a/", "Lunch", 0, false],
+      ["https://cal.example/b/", null, 7, true],
+    ]);
+    // A later failure of b keeps the time of its last good read.
+    await recordCalendarHealth(db, alice, [{ calendarId: "https://cal.example/b/", ok: false, reason: "down", event: null }]);
+    const b = (await withUser(db, alice, (tx) => listCalendarHealth(tx, alice))).find((h) => h.calendarId.endsWith("/b/"));
+    expect(b?.failureReason).toBe("down");
+    expect(b?.lastSuccessAt).not.toBeNull();
+    expect(await withUser(db, bob, (tx) => listCalendarHealth(tx, alice))).toEqual([]);
+    expect(
+      await refused(
+        withUser(db, alice, (tx) => tx.query("insert into public.calendar_health (user_id, calendar_id) values ($1, 'x')", [alice])),
+      ),
+    ).toBe(true);
+    expect(await refused(withAnon(db, (tx) => tx.query("select 1 from public.calendar_health")))).toBe(true);
+  });
+
+  it("integration_addresses: the owner stores them for their own integration only", async () => {
+    const { saveAddresses, readAddresses } = await import("~/modules/calendar/integrations.server");
+    await withUser(db, alice, (tx) => saveAddresses(tx, aliceIntegration, ["alice@icloud.com", "alice@me.com"]));
+    expect(await withUser(db, alice, (tx) => readAddresses(tx, aliceIntegration))).toEqual(["alice@icloud.com", "alice@me.com"]);
+    expect(await withUser(db, bob, (tx) => readAddresses(tx, aliceIntegration))).toEqual([]);
+    expect(await refused(withUser(db, bob, (tx) => saveAddresses(tx, aliceIntegration, ["bob@evil.example"])))).toBe(true);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { createServer } from "node:net";
 import { expect, type Locator, type Page, type Response } from "@playwright/test";
+import { signUpQuickly, uniqueEmail } from "./support";
 
 /** A loopback port nothing listens on (allocated, then closed). */
 export async function closedPort(): Promise<number> {
@@ -185,4 +186,14 @@ export function vevent(e: { uid: string; start: number; end: number; summary?: s
     "END:VCALENDAR",
     "",
   ].join("\r\n");
+}
+
+export { uniqueEmail } from "./support";
+
+/** A new provider, signed in, on the profile page (the quick sign-up, then /settings). */
+export async function signUp(page: Page, email = uniqueEmail("p")): Promise<string> {
+  await signUpQuickly(page, email);
+  await page.goto("/settings");
+  await expect(page.getByRole("heading", { name: "Profile and publishing" })).toBeVisible();
+  return email;
 }

@@ -1,8 +1,8 @@
 import { IANAZone } from "luxon";
 import { describe, expect, it } from "vitest";
-import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
+import { CalendarDataError, extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
 import { listWindowsZones, windowsZoneToIana } from "~/modules/calendar/windows-zones";
-import { VTZ_BERLIN as VTZ_BERLIN_LINES, VTZ_CUSTOM as VTZ_CUSTOM_LINES } from "../support/ical-fixtures";
+import { REAL_WORLD, VTZ_BERLIN as VTZ_BERLIN_LINES, VTZ_CUSTOM as VTZ_CUSTOM_LINES } from "../support/ical-fixtures";
 
 // The week of Monday 2026-12-07 in Berlin (CET, UTC+1, no DST change inside).
 const BERLIN = "Europe/Berlin";
@@ -60,6 +60,11 @@ describe("extractBusy: basics and the range", () => {
   it("blocks an event spanning midnight across both days", () => {
     const out = busy([ics(vevent("UID:night", "DTSTART;TZID=Europe/Berlin:20261209T220000", "DTEND;TZID=Europe/Berlin:20261210T020000"))]);
     expect(out).toEqual([iv("2026-12-09T21:00:00Z", "2026-12-10T01:00:00Z")]);
+  });
+
+  it("reads events of a VCALENDAR nested in another (concatenated exports)", () => {
+    const inner = ics(vevent("UID:nested", "DTSTART:20261208T090000Z", "DTEND:20261208T100000Z")).trim();
+    expect(busy([ics(inner)])).toEqual([iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
   });
 
   it("ignores VTODO-only objects and empty calendars without throwing", () => {
@@ -290,6 +295,16 @@ describe("extractBusy: recurrence", () => {
       ["DTSTART;TZID=Europe/Berlin:20000326T020000", "RRULE:FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU"],
       ["DTSTART;VALUE=DATE:19960229", "RRULE:FREQ=YEARLY"],
       ["DTSTART:20101107T090000Z", "RRULE:FREQ=YEARLY;INTERVAL=2;BYMONTH=11,12;BYMONTHDAY=7,8,9,10"],
+      // Shapes the day-arithmetic path takes (compared with ical.js iterating from DTSTART).
+      ["DTSTART;TZID=Europe/Berlin:20240107T090000", "RRULE:FREQ=WEEKLY;INTERVAL=2;WKST=SU;BYDAY=SU,MO,SA"],
+      ["DTSTART;TZID=Europe/Berlin:20241104T090000", "RRULE:FREQ=WEEKLY;BYDAY=WE,FR"], // DTSTART (a Monday) does not match
+      ["DTSTART:20250106T080000Z", "RRULE:FREQ=WEEKLY;COUNT=205;BYDAY=TU,TH"],
+      ["DTSTART:20230301T080000Z", "RRULE:FREQ=DAILY;COUNT=1380;BYDAY=MO,WE,FR"],
+      ["DTSTART:20240131T100000Z", "RRULE:FREQ=MONTHLY;COUNT=40"],
+      ["DTSTART;TZID=America/New_York:20200131T100000", "RRULE:FREQ=MONTHLY;BYDAY=-1FR,1MO"],
+      ["DTSTART:20210101T100000Z", "RRULE:FREQ=MONTHLY;INTERVAL=3;BYDAY=MO,TU;BYMONTHDAY=1,2,3,-1"],
+      ["DTSTART:20220115T060000Z", "RRULE:FREQ=MONTHLY;BYMONTHDAY=-3,31"],
+      ["DTSTART;VALUE=DATE:20210405", "RRULE:FREQ=WEEKLY;INTERVAL=3;COUNT=100"],
     ];
     const texts = rules.map(([start, rule], i) => ics(VTZ_BERLIN, vevent(`UID:ff${i}`, start, "DURATION:PT50M", rule)));
     let compared = 0;
@@ -308,7 +323,7 @@ describe("extractBusy: recurrence", () => {
       }
     }
     expect(compared).toBeGreaterThan(50); // the windows really contain instances
-  });
+  }, 30_000); // the reference path iterates from DTSTART on purpose: slow on a loaded machine
 });
 
 describe("extractBusy: all-day and floating times", () => {
@@ -357,10 +372,10 @@ describe("extractBusy: time zones", () => {
     expect(warnings).toEqual([]);
   });
 
-  it("prefers the object's VTIMEZONE over the IANA meaning of the same TZID", () => {
+  it("a known IANA TZID uses the tz database, not a VTIMEZONE of the same name that says otherwise", () => {
     const odd = VTZ_CUSTOM.replace("TZID:Customized Time Zone", "TZID:Europe/Berlin");
     const ev = ics(odd, vevent("UID:o", "DTSTART;TZID=Europe/Berlin:20261209T100000", "DTEND;TZID=Europe/Berlin:20261209T110000"));
-    expect(busy([ev])).toEqual([iv("2026-12-09T07:00:00Z", "2026-12-09T08:00:00Z")]);
+    expect(busy([ev])).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
   });
 
   it("a VTIMEZONE in one object does not leak into another object", () => {
@@ -431,9 +446,9 @@ describe("extractBusy: lengths", () => {
     expect(busy([ics(vevent("UID:i", "DTSTART:20261209T090000Z", "DTEND:20261209T090000Z"))])).toEqual([]);
   });
 
-  it("DTEND before DTSTART blocks nothing and is reported", () => {
+  it("DTEND before DTSTART is swapped (erring busy) and reported", () => {
     const { busy: out, warnings } = busyWithWarnings([ics(vevent("UID:neg", "DTSTART:20261209T100000Z", "DTEND:20261209T090000Z"))]);
-    expect(out).toEqual([]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
     expect(warnings).toHaveLength(1);
   });
 });
@@ -450,6 +465,11 @@ describe("extractBusy: unreadable data throws (a failed calendar must not look f
   it("throws for an event without DTSTART or with a broken date", () => {
     expect(() => busy([ics(vevent("UID:n", "DTEND:20261209T100000Z"))])).toThrow(/no DTSTART/);
     expect(() => busy([ics(vevent("UID:b", "DTSTART:2026-12-09", "DTEND:20261209T100000Z"))])).toThrow();
+  });
+
+  it("an unreadable event far outside the window still fails the calendar (skipping far events never hides one)", () => {
+    expect(() => busy([ics(vevent("UID:far", "DTSTART:20190101T100000Z", "DTEND:2019-01-01"))])).toThrow(CalendarDataError);
+    expect(busy([ics(vevent("UID:far", "DTSTART:20190101T100000Z", "DTEND:20190101T110000Z"))])).toEqual([]);
   });
 
   it("throws quickly instead of hanging on a rule ical.js cannot finish", () => {
@@ -486,12 +506,166 @@ describe("extractBusy: speed", () => {
     }
     for (let i = 0; i < 250; i++) {
       const day = 7 + (i % 7);
-      texts.push(ics(vevent(`UID:o${i}`, `DTSTART:202612${day}T${String(i % 24).padStart(2, "0")}1500Z`, "DURATION:PT30M")));
+      texts.push(
+        ics(vevent(`UID:o${i}`, `DTSTART:202612${String(day).padStart(2, "0")}T${String(i % 24).padStart(2, "0")}1500Z`, "DURATION:PT30M")),
+      );
     }
     const t0 = performance.now();
     const out = busy(texts);
     const ms = performance.now() - t0;
     expect(out.length).toBeGreaterThan(0);
     expect(ms).toBeLessThan(1500);
+  });
+});
+
+describe("extractBusy: real-world calendars (issue 10)", () => {
+  const W = REAL_WORLD;
+
+  it("date without VALUE=DATE (DTSTART:20261209) is an all-day date", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.dateWithoutValue]);
+    expect(out).toEqual([iv("2026-12-08T23:00:00Z", "2026-12-09T23:00:00Z")]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("DATE-like RECURRENCE-ID without VALUE=DATE overrides the all-day instance", () => {
+    expect(busy([W.dateLikeRecurrenceId])).toEqual([iv("2026-12-09T23:00:00Z", "2026-12-10T23:00:00Z")]);
+  });
+
+  it("empty RRULE: the single occurrence plus a warning", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.emptyRrule]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("Dentist");
+  });
+
+  it("invalid RRULE (unknown FREQ): the single occurrence plus a warning", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.invalidRrule]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("COUNT=-1 (Confluence): the single occurrence plus a warning, not nothing", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.countMinusOne]);
+    expect(out).toEqual([iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("COUNT=0: the single occurrence plus a warning, not an unbounded series", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.countZero]);
+    expect(out).toEqual([iv("2026-12-08T09:00:00Z", "2026-12-08T10:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("a misspelt RRULE part (UNTL=) is a warning and the rule is bounded by the window", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.misspeltUntil]);
+    expect(out).toEqual([
+      iv("2026-12-11T09:00:00Z", "2026-12-11T10:00:00Z"),
+      iv("2026-12-12T09:00:00Z", "2026-12-12T10:00:00Z"),
+      iv("2026-12-13T09:00:00Z", "2026-12-13T10:00:00Z"),
+    ]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("UNTL");
+  });
+
+  it("DTEND before DTSTART (SabreDAV) is swapped with a warning", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.endBeforeStart]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T11:00:00Z")]);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("several revisions of one UID: the newest SEQUENCE wins, with its own overrides and exclusions", () => {
+    expect(busy([W.revisions])).toEqual([iv("2026-12-08T15:00:00Z", "2026-12-08T16:00:00Z")]);
+    // The newest revision's EXDATE on Dec 15 holds; the old revision's Tuesday 10:00 does not come back.
+    const twoWeeks = { rangeEnd: WEEK_END + 7 * 86_400_000 };
+    expect(busy([W.revisions], twoWeeks)).toEqual([iv("2026-12-08T15:00:00Z", "2026-12-08T16:00:00Z")]);
+    // Positive control: the older revision alone is read as it is.
+    const oldOnly = W.revisions.replace(/BEGIN:VEVENT\r\nDTSTAMP:20260101T000000Z\r\nUID:rev\r\nSEQUENCE:3[\s\S]*?END:VEVENT\r\n/g, "");
+    expect(busy([oldOnly])).toEqual([iv("2026-12-10T07:00:00Z", "2026-12-10T08:00:00Z")]);
+  });
+
+  it("several revisions of a single event: only the newest SEQUENCE blocks", () => {
+    expect(busy([W.singleRevisions])).toEqual([iv("2026-12-10T12:00:00Z", "2026-12-10T13:00:00Z")]);
+  });
+
+  it("RECURRENCE-ID;RANGE=THISANDFUTURE shifts every later instance by the change in start and length", () => {
+    expect(busy([W.thisAndFuture])).toEqual([iv("2026-12-08T13:00:00Z", "2026-12-08T15:00:00Z")]);
+    // Earlier instances keep the old time.
+    const nov = busy([W.thisAndFuture], { rangeStart: Date.parse("2026-11-23T23:00:00Z"), rangeEnd: Date.parse("2026-11-30T23:00:00Z") });
+    expect(nov).toEqual([iv("2026-11-24T09:00:00Z", "2026-11-24T10:00:00Z")]);
+  });
+
+  it("floating times in a feed with X-WR-TIMEZONE are read in that zone", () => {
+    expect(busy([W.xWrTimezone])).toEqual([iv("2026-12-09T15:00:00Z", "2026-12-09T16:00:00Z")]);
+  });
+
+  it("custom VTIMEZONE with RDATEs: every observance's own DTSTART counts", () => {
+    const { busy: out, warnings } = busyWithWarnings([W.vtimezoneRdate]);
+    expect(out).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+    expect(warnings).toEqual([]);
+    // Positive control in summer: +02:00.
+    const summer = W.vtimezoneRdate.replace(/20261209T1/g, "20260708T1");
+    expect(busy([summer], { rangeStart: Date.parse("2026-07-06T00:00:00Z"), rangeEnd: Date.parse("2026-07-13T00:00:00Z") })).toEqual([
+      iv("2026-07-08T08:00:00Z", "2026-07-08T09:00:00Z"),
+    ]);
+  });
+
+  it("custom VTIMEZONE with yearly RRULE observances (Outlook style, from 1601) agrees with the tz database", () => {
+    const outlook = [
+      "BEGIN:VTIMEZONE",
+      "TZID:W. Europe Standard Time",
+      "BEGIN:STANDARD",
+      "DTSTART:16010101T030000",
+      "TZOFFSETFROM:+0200",
+      "TZOFFSETTO:+0100",
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+      "END:STANDARD",
+      "BEGIN:DAYLIGHT",
+      "DTSTART:16010101T020000",
+      "TZOFFSETFROM:+0100",
+      "TZOFFSETTO:+0200",
+      "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+      "END:DAYLIGHT",
+      "END:VTIMEZONE",
+    ].join("\r\n");
+    const year = { rangeStart: Date.parse("2019-01-01T00:00:00Z"), rangeEnd: Date.parse("2027-01-01T00:00:00Z") };
+    for (const local of [
+      "20190330T120000",
+      "20190331T120000",
+      "20261024T120000",
+      "20261025T120000",
+      "20261209T100000",
+      "20230326T030000",
+    ]) {
+      const custom = ics(outlook, vevent("UID:o", `DTSTART;TZID=W. Europe Standard Time:${local}`, "DURATION:PT1H"));
+      const iana = ics(vevent("UID:i", `DTSTART;TZID=Europe/Berlin:${local}`, "DURATION:PT1H"));
+      expect(busy([custom], year), local).toEqual(busy([iana], year));
+    }
+  });
+
+  it("custom VTIMEZONE whose first transition is later than the event: the first observance's TZOFFSETFROM", () => {
+    expect(busy([W.vtimezoneLateStart])).toEqual([iv("2026-12-09T06:00:00Z", "2026-12-09T07:00:00Z")]);
+  });
+
+  it("a VTIMEZONE truncated by Outlook/Google with a real IANA TZID loses to the tz database", () => {
+    expect(busy([W.truncatedIana])).toEqual([iv("2026-12-09T09:00:00Z", "2026-12-09T10:00:00Z")]);
+  });
+
+  it("an invitation declined by any of the owner's addresses is free", () => {
+    const owner = { ownerEmails: ["trainer@gmail.com", "mailto:trainer.alias@icloud.com"] };
+    expect(busy([W.declinedAlias], owner)).toEqual([]);
+    expect(busy([W.declinedAlias], { ownerEmails: ["trainer@gmail.com"] })).toEqual([iv("2026-12-10T09:00:00Z", "2026-12-10T10:00:00Z")]);
+  });
+
+  it("a broken event still fails the calendar, and the error names its SUMMARY and UID", () => {
+    const broken = ics(vevent("UID:broken-1", "SUMMARY:Lunch with Sam", "DTSTART:2026-12-09", "DTEND:20261209T100000Z"));
+    let caught: unknown;
+    try {
+      busy([broken]);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(CalendarDataError);
+    expect((caught as CalendarDataError).eventUid).toBe("broken-1");
+    expect((caught as CalendarDataError).eventSummary).toBe("Lunch with Sam");
   });
 });

@@ -3,6 +3,7 @@ import {
   deleteIntegration,
   listIntegrations,
   readSecret,
+  saveAddresses,
   setIntegrationStatus,
   upsertIntegration,
   type Integration,
@@ -22,6 +23,7 @@ import { getEnv } from "~/server/env.server";
 import { getKeyring } from "~/server/keyring.server";
 import { announceProviderChanged } from "~/server/provider-events.server";
 import { assertPublicUrl, PrivateAddressError } from "./network-guard.server";
+import { isFeedCalendarId } from "./feed-ids";
 
 /** What the encrypted secret holds. The server URL is in it too: it is nobody else's business. */
 type StoredCredentials = CalDavCredentials;
@@ -42,7 +44,7 @@ export function decryptCredentials(secret: unknown, integrationId: string): Stor
 export async function connectAccount(
   userId: string,
   input: ConnectCalendarInput,
-): Promise<{ ok: true; calendars: RemoteCalendar[] } | CalDavFailure> {
+): Promise<{ ok: true; calendars: RemoteCalendar[]; addresses: string[] } | CalDavFailure> {
   const creds: StoredCredentials = {
     serverUrl: input.type === "icloud" ? ICLOUD_CALDAV_URL : input.serverUrl,
     username: input.username,
@@ -60,8 +62,8 @@ export async function connectAccount(
   const verified = await verifyCalDavAccount(creds, { timeoutMs: getEnv().CALDAV_TIMEOUT_MS, isICloud: input.type === "icloud" });
   if (!verified.ok) return verified;
   const host = new URL(creds.serverUrl).host;
-  await withUser(await getDb(), userId, (tx) =>
-    upsertIntegration(
+  await withUser(await getDb(), userId, async (tx) => {
+    const id = await upsertIntegration(
       tx,
       userId,
       {
@@ -71,8 +73,9 @@ export async function connectAccount(
         email: input.username.includes("@") ? input.username : null,
       },
       encryptCredentials(creds),
-    ),
-  );
+    );
+    await saveAddresses(tx, id, verified.addresses);
+  });
   announceProviderChanged(userId);
   return verified;
 }
@@ -116,8 +119,12 @@ export async function listAccounts(userId: string): Promise<AccountView[]> {
         isICloud: integration.integration_type === "icloud",
       });
       const status = result.ok ? "active" : result.reason === "auth" ? "error" : integration.status;
-      if (status !== integration.status) {
-        await withUser(db, userId, (tx) => setIntegrationStatus(tx, integration.id, status));
+      if (status !== integration.status || result.ok) {
+        await withUser(db, userId, async (tx) => {
+          if (status !== integration.status) await setIntegrationStatus(tx, integration.id, status);
+          // Addresses change (a new alias on the Apple ID): refreshed on every listing.
+          if (result.ok) await saveAddresses(tx, integration.id, result.addresses);
+        });
         integration = { ...integration, status };
       }
       return result.ok ? { integration, calendars: result.calendars, error: null } : { integration, calendars: null, error: result };
@@ -130,7 +137,8 @@ export async function disconnectAccount(userId: string, integrationId: string, s
   const result = await withUser(db, userId, async (tx: Queryable) => {
     const remaining = (await listIntegrations(tx, userId)).filter((i) => i.id !== integrationId);
     // With no account left, no selection can be read; otherwise drop this account's calendars.
-    const remove = remaining.length === 0 ? selected : (accountCalendarUrls ?? []);
+    // ICS feeds are not CalDAV accounts: they stay selected.
+    const remove = remaining.length === 0 ? selected.filter((id) => !isFeedCalendarId(id)) : (accountCalendarUrls ?? []);
     return deleteIntegration(tx, userId, integrationId, remove);
   });
   announceProviderChanged(userId);

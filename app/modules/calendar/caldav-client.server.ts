@@ -259,7 +259,7 @@ function lastPathSegment(url: string): string {
 export async function verifyCalDavAccount(
   creds: CalDavCredentials,
   opts: { timeoutMs?: number; isICloud?: boolean } = {},
-): Promise<{ ok: true; calendars: RemoteCalendar[] } | CalDavFailure> {
+): Promise<VerifiedAccount | CalDavFailure> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CALDAV_TIMEOUT_MS;
   const rawUrl = creds.serverUrl.trim() || (opts.isICloud ? ICLOUD_CALDAV_URL : "");
   const serverUrl = parseServerUrl(rawUrl);
@@ -286,11 +286,16 @@ export async function verifyCalDavAccount(
     if (probe.authStatus !== null || probe.serverErrorStatus !== null) {
       return classifyVerifyFailure(probe, host, isICloud, timeoutMs);
     }
+    // RFC 6638: the addresses invitations to this account go to (iCloud: the Apple ID and its
+    // @icloud.com/@me.com aliases). Best effort: a server without the property still connects.
+    const principalUrl = client.account?.principalUrl;
+    const addresses = principalUrl ? await probe.race(readAddressSet(principalUrl, authHeader, probe.fetch)).catch(() => []) : [];
     return {
       ok: true,
       calendars: calendars
         .map((c) => toRemoteCalendar(c, client.account?.rootUrl, client.account?.homeUrl))
         .filter((c) => c.components.includes("VEVENT")),
+      addresses,
     };
   } catch {
     // tsdav's own message is never shown: it can contain raw server output. The probe knows better.
@@ -299,6 +304,53 @@ export async function verifyCalDavAccount(
   } finally {
     probe.dispose();
   }
+}
+
+/** A verified account: its event calendars and the owner's e-mail addresses (lower-case, no "mailto:"). */
+export type VerifiedAccount = { ok: true; calendars: RemoteCalendar[]; addresses: string[] };
+
+/** Only mailto: entries are addresses an ATTENDEE line can carry; Radicale lists the principal path. */
+export function mailAddresses(hrefs: unknown[]): string[] {
+  const out: string[] = [];
+  for (const h of hrefs) {
+    let text = xmlText(h)?.trim() ?? "";
+    try {
+      // Xandikos percent-encodes the whole href ("mailto%3Aa%40b.example").
+      text = decodeURIComponent(text);
+    } catch {
+      // keep as written
+    }
+    const m = /^mailto:(.+)$/i.exec(text.trim());
+    if (!m) continue;
+    const addr = m[1].trim().toLowerCase();
+    if (addr.includes("@") && !out.includes(addr)) out.push(addr);
+  }
+  return out;
+}
+
+/** PROPFIND (Depth 0) of the principal's calendar-user-address-set. */
+async function readAddressSet(principalUrl: string, authHeader: string, fetchFn: typeof fetch): Promise<string[]> {
+  const responses = await davRequest({
+    url: principalUrl,
+    init: {
+      method: "PROPFIND",
+      headers: { authorization: authHeader, depth: "0" },
+      body:
+        `<?xml version="1.0" encoding="utf-8"?>` +
+        `<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-user-address-set/></D:prop></D:propfind>`,
+    },
+    convertIncoming: false,
+    fetch: fetchFn,
+  });
+  const hrefs: unknown[] = [];
+  for (const r of responses) {
+    if (!r.ok) continue;
+    const set = (r.props as Record<string, unknown> | undefined)?.calendarUserAddressSet;
+    const href = set && typeof set === "object" ? (set as Record<string, unknown>).href : undefined;
+    if (Array.isArray(href)) hrefs.push(...href);
+    else if (href !== undefined) hrefs.push(href);
+  }
+  return mailAddresses(hrefs);
 }
 
 function formatUtc(date: Date): string {

@@ -52,6 +52,23 @@ export async function upsertIntegration(
   return row.id;
 }
 
+/** The owner's calendar-user addresses as the server listed them (RFC 6638); never on the public page. */
+export async function saveAddresses(tx: Queryable, integrationId: string, addresses: string[]) {
+  await tx.query(
+    `insert into public.integration_addresses (integration_id, addresses) values ($1, $2::text[])
+     on conflict (integration_id) do update set addresses = excluded.addresses
+       where public.integration_addresses.addresses is distinct from excluded.addresses`,
+    [integrationId, addresses],
+  );
+}
+
+export async function readAddresses(tx: Queryable, integrationId: string): Promise<string[]> {
+  const [row] = await tx.query<{ addresses: string[] }>("select addresses from public.integration_addresses where integration_id = $1", [
+    integrationId,
+  ]);
+  return row?.addresses ?? [];
+}
+
 export async function readSecret(tx: Queryable, integrationId: string): Promise<unknown> {
   const [row] = await tx.query<{ secret: unknown }>("select secret from public.integration_secrets where integration_id = $1", [
     integrationId,

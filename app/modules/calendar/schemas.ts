@@ -29,3 +29,17 @@ export const connectCalendarSchema = z.discriminatedUnion("type", [
 ]);
 
 export type ConnectCalendarInput = z.output<typeof connectCalendarSchema>;
+
+/** Add an ICS subscription feed: its secret address (https:// or webcal://) and an optional name. */
+export const connectFeedSchema = z.object({
+  intent: z.literal("connect-feed"),
+  feedUrl: z
+    .string({ error: "Paste the calendar's secret address" })
+    .trim()
+    .min(1, "Paste the calendar's secret address")
+    .max(2000, "That address is too long")
+    .refine((v) => /^(https?|webcals?):\/\/[^\s]+$/i.test(v), "Enter an https:// or webcal:// address"),
+  feedName: z.string().trim().max(100, "Keep the name under 100 characters").optional(),
+});
+
+export type ConnectFeedInput = z.output<typeof connectFeedSchema>;

@@ -13,6 +13,7 @@
  */
 import { IANAZone } from "luxon";
 import { z } from "zod";
+import { isFeedCalendarId } from "~/modules/calendar/feed-ids";
 import { slugSchema } from "./slug";
 
 export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}?";
@@ -363,7 +364,8 @@ const calendarShape = {
       const ids: string[] = [];
       for (const item of items ?? []) {
         const id = typeof item === "string" ? item.trim() : "";
-        if (!isHttpUrl(id)) {
+        // A CalDAV calendar is its URL; an ICS feed is selected by its id (its URL is a secret).
+        if (!isHttpUrl(id) && !isFeedCalendarId(id)) {
           ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.calendarUrl });
           return z.NEVER;
         }

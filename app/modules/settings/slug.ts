@@ -3,6 +3,7 @@
  * Pure: runs in the browser too.
  */
 import { z } from "zod";
+import { safeText } from "./fields";
 
 const RESERVED = [
   "settings",
@@ -84,14 +85,17 @@ export function slugProblem(slug: string): string | null {
  * Normalises (trim + lowercase) and then checks. A missing/empty value (conform turns an empty
  * input into undefined) gets the same "choose" message as whitespace-only input.
  */
-export const slugSchema = z
-  .string({ error: SLUG_MESSAGES.required })
-  .trim()
-  .toLowerCase()
-  .superRefine((slug, ctx) => {
-    const problem = slugProblem(slug);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  });
+export const slugSchema = safeText(
+  { label: "The address", typeError: SLUG_MESSAGES.required },
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .superRefine((slug, ctx) => {
+      const problem = slugProblem(slug);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+);
 
 /**
  * A cheap first check for a URL's slug before any lookup: the shape and length the rules allow.

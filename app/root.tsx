@@ -2,6 +2,7 @@ import type { LinksFunction, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches, useRouteError } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "~/styles/app.css";
+import { useNonce } from "~/components/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -18,6 +19,7 @@ function useShouldHydrate() {
 // No root loader on purpose: auth stays out of it, so public pages never touch the session.
 export function Layout({ children }: { children: ReactNode }) {
   const hydrate = useShouldHydrate();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -30,8 +32,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
         {hydrate ? (
           <>
-            <ScrollRestoration />
-            <Scripts />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
           </>
         ) : null}
       </body>

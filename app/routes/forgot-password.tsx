@@ -51,8 +51,8 @@ export default function ForgotPassword() {
         </>
       ) : (
         <p>
-          Ask the person who runs this site to reset it. They run <code>npm run user:reset-password -- your@email</code> on the server
-          and send you the one-time link it prints; it works once, for 30 minutes.
+          Ask the person who runs this site to reset it. They run <code>npm run user:reset-password -- your@email</code> on the server and
+          send you the one-time link it prints; it works once, for 30 minutes.
         </p>
       )}
       <p>

@@ -33,7 +33,10 @@ const schema = z.object({
   // Hardening (sessions, throttles, headers); see README.
   PUBLIC_PAGE_FRAME_ANCESTORS: z
     .string()
-    .regex(/^(\*|'self'|https?:\/\/[A-Za-z0-9.*:-]+)( +(\*|'self'|https?:\/\/[A-Za-z0-9.*:-]+))*$/, "space-separated origins, e.g. https://example.com 'self'")
+    .regex(
+      /^(\*|'self'|https?:\/\/[A-Za-z0-9.*:-]+)( +(\*|'self'|https?:\/\/[A-Za-z0-9.*:-]+))*$/,
+      "space-separated origins, e.g. https://example.com 'self'",
+    )
     .optional(),
   AUTH_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   AUTH_DELAY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),

@@ -247,9 +247,7 @@ describe("whatsappSchema", () => {
       expect(submit(whatsappSchema, { ...valid, messageTemplate: "  Hi {date} {time}  \n" }).value?.messageTemplate).toBe(
         "Hi {date} {time}",
       );
-      expect(submit(whatsappSchema, { ...valid, messageTemplate: "Hi\r\n{date} {time}" }).value?.messageTemplate).toBe(
-        "Hi\n{date} {time}",
-      );
+      expect(submit(whatsappSchema, { ...valid, messageTemplate: "Hi\r\n{date} {time}" }).value?.messageTemplate).toBe("Hi\n{date} {time}");
     });
     test("required", () => {
       expect(submit(whatsappSchema, { ...valid, messageTemplate: "" }).error?.messageTemplate).toEqual([M.templateRequired]);

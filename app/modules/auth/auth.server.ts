@@ -176,7 +176,9 @@ export const supabaseAuth: Auth = {
   async sendPasswordReset(request, email) {
     const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
     // The answer is the same whether or not the account exists.
-    await supabaseFor(request, new Headers()).auth.resetPasswordForEmail(email, { redirectTo: `${origin}/auth/confirm?next=/settings/password` });
+    await supabaseFor(request, new Headers()).auth.resetPasswordForEmail(email, {
+      redirectTo: `${origin}/auth/confirm?next=/settings/password`,
+    });
     return "If an account exists for this address, we sent it a link to choose a new password.";
   },
   async confirm(request, tokenHash, type) {

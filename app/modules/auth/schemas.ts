@@ -44,7 +44,9 @@ export const changePasswordSchema = z.object({
 
 /** The page behind an operator's one-time reset link. */
 export const resetPasswordSchema = z.object({
-  token: z.string({ error: "This link is invalid or has expired." }).regex(/^[A-Za-z0-9_-]{20,100}$/, "This link is invalid or has expired."),
+  token: z
+    .string({ error: "This link is invalid or has expired." })
+    .regex(/^[A-Za-z0-9_-]{20,100}$/, "This link is invalid or has expired."),
   newPassword,
 });
 

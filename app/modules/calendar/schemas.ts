@@ -7,6 +7,7 @@ const password = safeText(
 );
 
 export const CALENDAR_TYPE_MESSAGE = "Choose Apple iCloud or another CalDAV server";
+export const NO_SUCH_CONNECTION = "This calendar connection does not exist. Nothing was changed.";
 
 /** Connect form: iCloud (Apple ID + app-specific password) or any CalDAV server. */
 export const connectCalendarSchema = z.discriminatedUnion("type", [

@@ -53,10 +53,7 @@ function isWellFormed(value: string): boolean {
  * rules (`then`: trim, length, format) run after, on text already known to be clean; the shared
  * rules see the raw text, so a trailing control character cannot slip through as "whitespace".
  */
-export function safeText<Out extends z.ZodType<unknown, string> = z.ZodString>(
-  rules: TextRules & { typeError?: string },
-  then?: Out,
-) {
+export function safeText<Out extends z.ZodType<unknown, string> = z.ZodString>(rules: TextRules & { typeError?: string }, then?: Out) {
   return z
     .string({ error: rules.typeError ?? `${rules.label} must be text` })
     .transform((v) => (rules.multiline ? v.replace(/\r\n?/g, "\n") : v))

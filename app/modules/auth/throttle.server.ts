@@ -5,8 +5,9 @@ import { getEnv } from "~/server/env.server";
 /**
  * Sign-in and sign-up throttling, stored in the database so every replica sees the same counts.
  * Per key (an account's email hash, a client address): after SOFT failures each further attempt
- * waits base × 2^(failures − SOFT), capped at the lock; after HARD failures the key is locked for
- * the lock duration. Counts start again once the last failure is older than the lock duration.
+ * waits base × 2^(failures − SOFT), capped at half the lock; after HARD failures the key is locked
+ * for the lock duration. Counts start again once the last failure is older than the lock duration
+ * (the cap keeps every delay shorter than that, so patient guessing still reaches the lock).
  *
  * An attempt is counted *before* the password is checked and taken back when it succeeds, in one
  * row-locking statement per key: 50 parallel guesses cannot all slip through the check at once.
@@ -24,7 +25,7 @@ export function throttleConfig(): ThrottleConfig {
 /** When a key with this many failures may try again (ms since epoch). Pure; the SQL below mirrors it. */
 export function nextAllowedAt(failures: number, lastFailureAt: number, cfg: ThrottleConfig): number {
   if (failures >= THROTTLE_HARD) return lastFailureAt + cfg.lockMs;
-  if (failures >= THROTTLE_SOFT) return lastFailureAt + Math.min(cfg.baseMs * 2 ** (failures - THROTTLE_SOFT), cfg.lockMs);
+  if (failures >= THROTTLE_SOFT) return lastFailureAt + Math.min(cfg.baseMs * 2 ** (failures - THROTTLE_SOFT), cfg.lockMs / 2);
   return 0;
 }
 
@@ -52,7 +53,7 @@ export async function beginAttempt(db: Database, keys: string[], now = Date.now(
          where not (
            (t.failures >= $6 and t.last_failure_at + make_interval(secs => $4::double precision / 1000) > $2)
            or (t.failures >= $5 and t.last_failure_at
-                 + make_interval(secs => least($3::double precision * power(2, t.failures - $5), $4::double precision) / 1000) > $2)
+                 + make_interval(secs => least($3::double precision * power(2, t.failures - $5), $4::double precision / 2) / 1000) > $2)
          )
          returning failures`,
         [key, new Date(now), cfg.baseMs, cfg.lockMs, THROTTLE_SOFT, THROTTLE_HARD],

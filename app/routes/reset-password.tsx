@@ -16,8 +16,8 @@ const INVALID = "This link is invalid, already used or expired. Ask for a new on
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
   const valid = /^[A-Za-z0-9_-]{20,100}$/.test(token) && (await resetTokenValid(await getDb(), token));
-  // The token stays out of the Referer of anything this page links to (Referrer-Policy too).
-  return json({ token: valid ? token : null }, { headers: { "Referrer-Policy": "no-referrer" } });
+  // The token stays out of any Referer: this path gets Referrer-Policy no-referrer (hardening.server.ts).
+  return json({ token: valid ? token : null });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

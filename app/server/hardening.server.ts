@@ -63,7 +63,8 @@ export function securityHeaders() {
     res.locals.cspNonce = nonce;
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(pathname, nonce, env.PUBLIC_PAGE_FRAME_ANCESTORS));
     res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    // The reset page's address holds a one-time token: it must not travel in a Referer.
+    res.setHeader("Referrer-Policy", pathname === "/reset-password" ? "no-referrer" : "strict-origin-when-cross-origin");
     // Older browsers only know X-Frame-Options, which cannot list origins: with an allow-list for
     // the public page, frame-ancestors alone decides.
     if (!publicPage || !env.PUBLIC_PAGE_FRAME_ANCESTORS) res.setHeader("X-Frame-Options", "DENY");

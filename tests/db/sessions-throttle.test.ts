@@ -104,7 +104,11 @@ describe(`sessions (${backend})`, () => {
   it("a password change keeps this session and ends the others; the old password stops working", async () => {
     const { c, email: e } = await signUp();
     const other = (await signIn(e)).c.cookie();
-    const res = await c.post("/settings/password", { intent: "change-password", currentPassword: PASSWORD, newPassword: "changed-pass-22" });
+    const res = await c.post("/settings/password", {
+      intent: "change-password",
+      currentPassword: PASSWORD,
+      newPassword: "changed-pass-22",
+    });
     expect(res.headers.get("location")).toBe("/settings/password?saved=1");
     expect(await settingsWith(c.cookie())).toBe(200);
     expect(await settingsWith(other)).toBe(302);

@@ -9,6 +9,7 @@
  * the specs that spawn the real server (tests/db/headers.test.ts, tests/edge, Playwright).
  */
 import fs from "node:fs";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -54,7 +55,7 @@ export async function startInProcessApp(db: Database, opts: { env?: Record<strin
   app.use(m.bodyGuard());
   app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: m.requestContext }));
 
-  const server = await new Promise<import("node:http").Server>((resolve) => {
+  const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;

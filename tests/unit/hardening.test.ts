@@ -87,8 +87,12 @@ describe("request bodies: decided from the headers, before reading", () => {
   const form = { "content-type": "application/x-www-form-urlencoded", "content-length": "10" };
   it("forms pass; multipart too", () => {
     expect(bodyRefusal("POST", form, DEFAULT_BODY_LIMIT)).toBeNull();
-    expect(bodyRefusal("POST", { "content-type": "multipart/form-data; boundary=x", "content-length": "10" }, DEFAULT_BODY_LIMIT)).toBeNull();
-    expect(bodyRefusal("POST", { "content-type": "Application/X-WWW-Form-Urlencoded;charset=UTF-8", "content-length": "1" }, 100)).toBeNull();
+    expect(
+      bodyRefusal("POST", { "content-type": "multipart/form-data; boundary=x", "content-length": "10" }, DEFAULT_BODY_LIMIT),
+    ).toBeNull();
+    expect(
+      bodyRefusal("POST", { "content-type": "Application/X-WWW-Form-Urlencoded;charset=UTF-8", "content-length": "1" }, 100),
+    ).toBeNull();
   });
   it("an empty body needs no type (a bare POST /logout)", () => {
     expect(bodyRefusal("POST", {}, DEFAULT_BODY_LIMIT)).toBeNull();

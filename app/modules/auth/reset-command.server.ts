@@ -18,6 +18,10 @@ export async function createResetLinkCommand(email: string | undefined, print: (
     print("Accounts are managed by Supabase Auth: use “Forgot password?” on /login or the Supabase dashboard.");
     return 2;
   }
+  if (env.mode === "embedded" && (await serverAnswers(env.PORT))) {
+    print(`The server is running on port ${env.PORT}; stop it first: the embedded database serves one process at a time.`);
+    return 1;
+  }
   const db = await getDb();
   try {
     // The reset table arrives with a migration; an operator may run this before the first start.
@@ -33,5 +37,15 @@ export async function createResetLinkCommand(email: string | undefined, print: (
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+async function serverAnswers(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -61,6 +61,10 @@ export default defineConfig({
       CALDAV_TIMEOUT_MS: "5000",
       BUSY_CACHE_TTL_SECONDS: "0",
       BUSY_STALE_SECONDS: "0",
+      // Every spec signs in from 127.0.0.1 and some on purpose with a wrong password: keep the
+      // sign-in throttle's delays in milliseconds here (its own tests are in tests/db).
+      AUTH_DELAY_BASE_MS: "1",
+      AUTH_LOCK_SECONDS: "5",
     },
   },
 });

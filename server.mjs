@@ -26,6 +26,11 @@ const trustProxy = process.env.TRUST_PROXY === "true";
 const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", trustProxy);
+
+// ── Hardening (issue 12): security headers on every response, assets and refusals included ──
+const { securityHeaders, bodyGuard, requestContext } = build.entry.module;
+app.use(securityHeaders());
+// ── end hardening ──
 // A strong ETag names one representation: when compression (registered next, so it runs first)
 // gzips the body, the tag gets the encoding appended. entry.server matches either form.
 app.use((_req, res, next) => {
@@ -57,7 +62,13 @@ app.use((req, res, next) => {
   next();
 });
 
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+// ── Hardening (issue 12): non-form bodies → 415, bodies over the limit → 413, before anything
+// reads them. Must stay the last middleware before Remix (it replays chunked bodies to it). ──
+app.use(bodyGuard());
+// ── end hardening ──
+
+// getLoadContext: the CSP nonce and the client address (req.ip honours TRUST_PROXY).
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: requestContext }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";

@@ -4,10 +4,13 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { NonceContext } from "~/components/nonce";
 
 // The custom server (server.mjs) reaches these through build.entry.module.
 export { boot, migrateCommand } from "~/server/boot.server";
 export { originCheck } from "~/server/origin.server";
+export { bodyGuard, requestContext, securityHeaders } from "~/server/hardening.server";
+export { createResetLinkCommand } from "~/modules/auth/reset-command.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
@@ -17,8 +20,10 @@ export default function handleRequest(
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
+  // Set by server.mjs for pages that may hydrate; absent on the public page (it has no script).
+  const nonce = typeof loadContext?.cspNonce === "string" ? loadContext.cspNonce : undefined;
   // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
   // The page's tag covers its data; the build version covers the markup and asset URLs around it,
   // so a deploy never answers 304 with HTML pointing at assets that are gone.
@@ -42,7 +47,13 @@ export default function handleRequest(
   const waitForAll = staticPage || isbot(request.headers.get("user-agent") ?? "");
   return new Promise((resolve, reject) => {
     let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+    const app = (
+      <NonceContext.Provider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+      </NonceContext.Provider>
+    );
+    const { pipe, abort } = renderToPipeableStream(app, {
+      nonce,
       [waitForAll ? "onAllReady" : "onShellReady"]() {
         shellRendered = true;
         const body = new PassThrough();

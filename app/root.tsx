@@ -3,6 +3,7 @@ import { Links, Meta, Outlet, Scripts, ScrollRestoration, useMatches } from "@re
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import styles from "~/styles/app.css";
+import { useNonce } from "~/components/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -35,6 +36,7 @@ function useDocumentAttributes(): DocumentAttributes {
 export function Layout({ children }: { children: ReactNode }) {
   const hydrate = useShouldHydrate();
   const { lang, dir } = useDocumentAttributes();
+  const nonce = useNonce();
   return (
     <html lang={lang} dir={dir}>
       <head>
@@ -47,8 +49,8 @@ export function Layout({ children }: { children: ReactNode }) {
         {children}
         {hydrate ? (
           <>
-            <ScrollRestoration />
-            <Scripts />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
           </>
         ) : null}
       </body>

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
 import { signInSchema } from "~/modules/auth/schemas";
 import { privateHeaders } from "~/server/http";
-import { getAuth, safeRedirect } from "~/modules/auth/auth.server";
+import { getAuth, safeRedirect, throttledSignIn } from "~/modules/auth/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Slotline" }];
 export const headers = privateHeaders;
@@ -16,13 +16,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(null, { headers });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: signInSchema });
   if (submission.status !== "success") return json(submission.reply({ hideFields: ["password"] }), { status: 400 });
   const { email, password, redirectTo } = submission.value;
-  const result = await getAuth().signIn(request, email, password);
+  const result = await throttledSignIn(request, context, email, password);
   if (!result.ok) {
-    return json(submission.reply({ formErrors: [result.error], hideFields: ["password"] }), { status: 400, headers: result.headers });
+    const headers = result.headers;
+    if (result.retryAfterSeconds) headers.set("Retry-After", String(result.retryAfterSeconds));
+    return json(submission.reply({ formErrors: [result.error], hideFields: ["password"] }), {
+      status: result.retryAfterSeconds ? 429 : 400,
+      headers,
+    });
   }
   throw redirect(safeRedirect(redirectTo), { headers: result.headers });
 }
@@ -35,6 +40,16 @@ export default function Login() {
   return (
     <main className="narrow">
       <h1>Sign in</h1>
+      {searchParams.get("signedout") === "everywhere" && !lastResult ? (
+        <p className="banner ok" role="status">
+          You were signed out on every device.
+        </p>
+      ) : null}
+      {searchParams.has("reset") && !lastResult ? (
+        <p className="banner ok" role="status">
+          Your password was changed and every session was signed out. Sign in with the new password.
+        </p>
+      ) : null}
       {searchParams.get("error") === "link" && !lastResult ? (
         // Set by /auth/confirm; a code, not a text, so a crafted link cannot put words on this page.
         <p className="banner err" role="alert">
@@ -60,6 +75,9 @@ export default function Login() {
         />
         <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
       </Form>
+      <p>
+        <Link to="/forgot-password">Forgot password?</Link>
+      </p>
       <p>
         New here? <Link to={{ pathname: "/signup", search: searchParams.toString() }}>Create an account</Link>
       </p>

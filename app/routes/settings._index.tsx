@@ -1,7 +1,7 @@
 import { getFormProps } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { CheckboxField, Field, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { SLUG_RULES } from "~/modules/settings/slug";
@@ -114,7 +114,29 @@ export default function ProfileSettings() {
           </p>
         </>
       ) : null}
+      <SessionControls />
     </section>
+  );
+}
+
+/** Issue 12: password and sessions. Plain POSTs, so they work without JavaScript. */
+function SessionControls() {
+  return (
+    <>
+      <h2>Sign-in and security</h2>
+      <p>
+        <Link to="/settings/password">Change your password</Link> (signs out every other device).
+      </p>
+      <Form method="post" action="/logout">
+        <input type="hidden" name="scope" value="global" />
+        <p className="hint" id="everywhere-hint">
+          Lost a phone or signed in on a shared computer? This ends every session of your account, this one too.
+        </p>
+        <button type="submit" className="secondary" aria-describedby="everywhere-hint">
+          Sign out everywhere
+        </button>
+      </Form>
+    </>
   );
 }
 

@@ -3,11 +3,14 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
-import { connectCalendarSchema, connectFeedSchema } from "~/modules/calendar/schemas";
+import { CALENDAR_TYPE_MESSAGE, connectCalendarSchema, connectFeedSchema, NO_SUCH_CONNECTION } from "~/modules/calendar/schemas";
 import { CalendarHealthBlock, IcsFeedsBlock, type CalendarHealthRow } from "~/components/calendar-health";
 import { connectFeed, listFeeds, removeFeed } from "~/modules/calendar/ics-feeds.server";
 import { listCalendarHealth } from "~/modules/calendar/health.server";
 import { checkCalendarsNow } from "~/modules/calendar/busy-times.server";
+import { isFeedCalendarId } from "~/modules/calendar/feed-ids";
+import { checkSelection, rememberListing } from "~/modules/calendar/listings.server";
+import { integrationExists } from "~/modules/calendar/integrations.server";
 import { privateHeaders } from "~/server/http";
 import { calendarSelectionSchema } from "~/modules/settings/schemas";
 import { saveSection } from "~/modules/settings/providers.server";
@@ -43,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     };
   });
   const anyUnreadable = accounts.some((a) => a.calendars === null);
+  // The selection is saved against this very list (see listings.server.ts).
+  const listing = accounts.length > 0 ? await rememberListing(ctx.user.id, version, accounts) : null;
   return json(
     {
       accounts: accounts.map((a) => ({
@@ -60,6 +65,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // Only claim "deleted" when every account could be listed; an unreachable server proves nothing.
       missing: anyUnreadable ? [] : selected.filter((url) => !known.has(url)),
       version: version,
+      listing,
     },
     { headers: ctx.headers },
   );
@@ -75,8 +81,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === "connect") {
     const submission = parseWithZod(formData, { schema: connectCalendarSchema });
     const reply = (opts?: Parameters<typeof submission.reply>[0]) => submission.reply({ ...opts, hideFields: ["password"] });
-    if (submission.status !== "success")
-      return json<ActionData>({ intent: `connect-${formData.get("type")}`, result: reply() }, { status: 400, headers: ctx.headers });
+    // An unknown type has no form of its own: its error goes on the CalDAV form, as a form error.
+    const type = formData.get("type") === "icloud" ? "icloud" : "caldav";
+    if (submission.status !== "success") {
+      const typeKnown = formData.get("type") === "icloud" || formData.get("type") === "caldav";
+      return json<ActionData>(
+        { intent: `connect-${type}`, result: typeKnown ? reply() : reply({ formErrors: [CALENDAR_TYPE_MESSAGE] }) },
+        { status: 400, headers: ctx.headers },
+      );
+    }
     const result = await connectAccount(ctx.user.id, submission.value);
     if (!result.ok) {
       return json<ActionData>(
@@ -124,22 +137,28 @@ export async function action({ request }: ActionFunctionArgs) {
     const submission = parseWithZod(formData, { schema: calendarSelectionSchema });
     if (submission.status !== "success")
       return json<ActionData>({ intent: "select", result: submission.reply() }, { status: 400, headers: ctx.headers });
-    // Only calendars of the connected accounts, as the server lists them right now.
-    const accounts = await listAccounts(ctx.user.id);
-    if (accounts.some((a) => a.calendars === null) && submission.value.selectedCalendarIds.length > 0) {
-      const reason = accounts.find((a) => a.error)?.error?.message ?? "";
+    // Only calendars of the connected accounts: as listed when the form was rendered (fresh for
+    // 10 minutes), else as the server lists them now.
+    // An ICS feed is one of the user's own feeds; a CalDAV calendar must be in an account's listing.
+    const chosen = submission.value.selectedCalendarIds;
+    const feedIds = new Set((await listFeeds(ctx.user.id)).map((f) => f.calendarId));
+    const unknownFeeds = chosen.filter((id) => isFeedCalendarId(id) && !feedIds.has(id));
+    const check = await checkSelection(
+      ctx.user.id,
+      chosen.filter((id) => !isFeedCalendarId(id)),
+      {
+        listing: formData.get("listing"),
+        version: submission.value.version,
+      },
+    );
+    if (!check.ok && check.reason === "unchecked") {
       return json<ActionData>(
-        {
-          intent: "select",
-          result: submission.reply({ formErrors: [`Your calendar server could not be checked, so nothing was changed. ${reason}`.trim()] }),
-        },
+        { intent: "select", result: submission.reply({ formErrors: [check.message] }) },
         { status: 400, headers: ctx.headers },
       );
     }
-    const feedIds = (await listFeeds(ctx.user.id)).map((f) => f.calendarId);
-    const allowed = new Set([...accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []), ...feedIds]);
-    const unknown = submission.value.selectedCalendarIds.filter((url) => !allowed.has(url));
-    if (unknown.length > 0) {
+    if (!check.ok || unknownFeeds.length > 0) {
+      const unknown = [...(check.ok ? [] : check.unknown), ...unknownFeeds];
       return json<ActionData>(
         {
           intent: "select",
@@ -162,16 +181,39 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (intent === "disconnect") {
     const id = String(formData.get("integrationId") ?? "");
+    // Someone else's id is invisible under RLS, so it looks exactly like one that never existed.
+    if (!(await ctx.run((tx) => integrationExists(tx, id)))) {
+      return json<ActionData>(
+        { intent: "disconnect", result: { status: "error", error: { "": [NO_SUCH_CONNECTION] } } },
+        { status: 404, headers: ctx.headers },
+      );
+    }
     const p = await ctx.provider();
     const accounts = await listAccounts(ctx.user.id);
     const account = accounts.find((a) => a.integration.id === id);
-    if (account) {
-      await disconnectAccount(ctx.user.id, id, p.settings.calendar.selectedCalendarIds, account.calendars?.map((c) => c.url) ?? null);
+    const deleted = await disconnectAccount(
+      ctx.user.id,
+      id,
+      p.settings.calendar.selectedCalendarIds,
+      account?.calendars?.map((c) => c.url) ?? null,
+    );
+    // Gone in the meantime (another tab): say so rather than claim a deletion.
+    if (!deleted) {
+      return json<ActionData>(
+        { intent: "disconnect", result: { status: "error", error: { "": [NO_SUCH_CONNECTION] } } },
+        { status: 404, headers: ctx.headers },
+      );
     }
     throw redirect("/settings/calendar?disconnected=1", { headers: ctx.headers });
   }
 
-  throw new Response("Unknown action", { status: 400, headers: ctx.headers });
+  return json<ActionData>(
+    {
+      intent: "unknown",
+      result: { status: "error", error: { "": ["Unknown action: reload the page and try again. Nothing was changed."] } },
+    },
+    { status: 400, headers: ctx.headers },
+  );
 }
 
 export default function CalendarSettings() {
@@ -195,6 +237,11 @@ export default function CalendarSettings() {
     <section className="card" aria-labelledby="calendar-heading">
       <h1 id="calendar-heading">Calendar</h1>
       <SavedBanner show={!!flash && !actionData}>{flash}</SavedBanner>
+      {actionData && (actionData.intent === "disconnect" || actionData.intent === "unknown") ? (
+        <p className="banner err" role="alert">
+          {actionData.result.error?.[""]?.join(" ")}
+        </p>
+      ) : null}
       {data.accounts.length === 0 ? (
         <p>
           No calendar connected yet. Connect your Apple iCloud calendar (or any CalDAV calendar) so that clients only see times you are
@@ -252,11 +299,14 @@ function SelectionForm({ data, lastResult }: { data: LoaderData; lastResult?: Su
     ...data.accounts.flatMap((a) => a.calendars ?? []),
     ...data.feeds.map((f) => ({ url: f.calendarId, name: `${f.name} (feed)`, color: null as string | null })),
   ];
-  const checked = new Set(((lastResult?.initialValue?.selectedCalendarIds as string[] | undefined) ?? data.selected).map(String));
+  // A single ticked box comes back as a string, several as an array.
+  const submitted = lastResult?.initialValue?.selectedCalendarIds as string | string[] | undefined;
+  const checked = new Set((submitted === undefined ? data.selected : [submitted].flat()).map(String));
   return (
     <Form method="post" {...getFormProps(form)}>
       <input type="hidden" name="intent" value="select" />
       <input type="hidden" name="version" value={data.version} />
+      {data.listing ? <input type="hidden" name="listing" value={data.listing} /> : null}
       <FormErrors id={form.errorId} errors={form.errors} />
       <fieldset aria-describedby={fields.selectedCalendarIds.errors?.length ? fields.selectedCalendarIds.errorId : undefined}>
         <legend>Calendars that count as busy</legend>

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { Field, firstErrorField, FormErrors, SubmitButton, useZodForm } from "~/components/form";
 import { PASSWORD_MIN, signUpSchema } from "~/modules/auth/schemas";
 import { privateHeaders } from "~/server/http";
-import { getAuth, safeRedirect } from "~/modules/auth/auth.server";
+import { getAuth, safeRedirect, throttledSignUp } from "~/modules/auth/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Create your booking page · Slotline" }];
 export const headers = privateHeaders;
@@ -16,15 +16,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(null, { headers });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: signUpSchema });
   if (submission.status !== "success") return json({ ...submission.reply({ hideFields: ["password"] }), notice: null }, { status: 400 });
   const { email, password, redirectTo } = submission.value;
-  const result = await getAuth().signUp(request, email, password);
+  const result = await throttledSignUp(request, context, email, password);
   if (!result.ok) {
+    const headers = result.headers;
+    if (result.retryAfterSeconds) headers.set("Retry-After", String(result.retryAfterSeconds));
     return json(
       { ...submission.reply({ formErrors: [result.error], hideFields: ["password"] }), notice: null },
-      { status: 400, headers: result.headers },
+      { status: result.retryAfterSeconds ? 429 : 400, headers },
     );
   }
   if (!result.user) return json({ ...submission.reply({ resetForm: true }), notice: result.message ?? null }, { headers: result.headers });

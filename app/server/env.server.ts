@@ -30,6 +30,16 @@ const schema = z.object({
     .default(3 * 3600),
   PUBLIC_PAGE_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(30),
   PUBLIC_PAGE_S_MAXAGE: z.coerce.number().int().min(0).max(3600).default(60),
+  // Hardening (sessions, throttles, headers); see README.
+  PUBLIC_PAGE_FRAME_ANCESTORS: z
+    .string()
+    .regex(
+      /^(\*|'self'|https?:\/\/[A-Za-z0-9.*:-]+)( +(\*|'self'|https?:\/\/[A-Za-z0-9.*:-]+))*$/,
+      "space-separated origins, e.g. https://example.com 'self'",
+    )
+    .optional(),
+  AUTH_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  AUTH_DELAY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
 });
 
 export type Env = z.infer<typeof schema> & {

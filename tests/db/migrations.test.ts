@@ -35,6 +35,7 @@ describe("data movement: selected_calendar_ids → providers.settings.calendar",
         ($3, 'icloud', '{}', now())`,
       [a, b, c],
     );
+    // Up to the migration under test: later ones are not this test's business.
     const { applied } = await migrateTestDb(db, { target: providersMigration.version });
     expect(applied).toEqual([providersMigration.file]);
 

@@ -229,18 +229,27 @@ describe("whatsappSchema", () => {
   describe("template", () => {
     test.each([
       DEFAULT_WHATSAPP_TEMPLATE,
-      "Hello, is {date} free?",
-      "Booking at {time}",
+      "Hello, is {date} at {time} free?",
       "{time} {date} {time}",
-      "No placeholders at all",
-      "Unpaired braces are plain text: } or { or {date",
-      "x".repeat(TEMPLATE_MAX_LENGTH),
-      "Line one\nLine two on {date}",
+      "Unpaired braces are plain text: } or { or {date {date} {time}",
+      "{date}{time}" + "x".repeat(TEMPLATE_MAX_LENGTH - 12),
+      "Line one\nLine two on {date} {time}",
     ])("accepted: %j", (template) => {
       expect(submit(whatsappSchema, { ...valid, messageTemplate: template }).value?.messageTemplate).toBe(template);
     });
-    test("trimmed", () => {
-      expect(submit(whatsappSchema, { ...valid, messageTemplate: "  Hi {date}  \n" }).value?.messageTemplate).toBe("Hi {date}");
+    test.each(["Hello, is {date} free?", "Booking at {time}", "No placeholders at all"])(
+      "refused without both {date} and {time}: %j",
+      (template) => {
+        expect(submit(whatsappSchema, { ...valid, messageTemplate: template }).error?.messageTemplate).toEqual([
+          M.templateNeedsDateAndTime,
+        ]);
+      },
+    );
+    test("trimmed; browser line breaks (CRLF) stored as LF", () => {
+      expect(submit(whatsappSchema, { ...valid, messageTemplate: "  Hi {date} {time}  \n" }).value?.messageTemplate).toBe(
+        "Hi {date} {time}",
+      );
+      expect(submit(whatsappSchema, { ...valid, messageTemplate: "Hi\r\n{date} {time}" }).value?.messageTemplate).toBe("Hi\n{date} {time}");
     });
     test("required", () => {
       expect(submit(whatsappSchema, { ...valid, messageTemplate: "" }).error?.messageTemplate).toEqual([M.templateRequired]);

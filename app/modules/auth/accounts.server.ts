@@ -41,3 +41,14 @@ export async function findAccount(db: Database, id: string): Promise<Account | n
   const [row] = await db.query<Account>("select id, email from auth.users where id = $1", [id]);
   return row ?? null;
 }
+
+export async function setPassword(db: Database, userId: string, password: string): Promise<void> {
+  const hash = await bcrypt.hash(password, BCRYPT_COST);
+  await db.query("update auth.users set encrypted_password = $2, updated_at = now() where id = $1", [userId, hash]);
+}
+
+/** For a signed-in user changing their password: the current one must be right. */
+export async function checkPassword(db: Database, userId: string, password: string): Promise<boolean> {
+  const [row] = await db.query<{ encrypted_password: string | null }>("select encrypted_password from auth.users where id = $1", [userId]);
+  return bcrypt.compare(password, row?.encrypted_password ?? DUMMY_HASH);
+}

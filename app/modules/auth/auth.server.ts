@@ -1,12 +1,17 @@
-import { createCookieSessionStorage, redirect, type SessionStorage } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { createServerClient, parseCookieHeader, serializeCookieHeader } from "@supabase/ssr";
-import { createAccount, findAccount, verifyPassword, type Account } from "./accounts.server";
+import { checkPassword, createAccount, setPassword, verifyPassword, type Account } from "./accounts.server";
+import { createSession, endSession, endUserSessions, readSession } from "./sessions.server";
+import { accountKey, addressKey, attemptSucceeded, beginAttempt, tooManyAttemptsMessage } from "./throttle.server";
 import { getDb } from "~/server/db.server";
 import { getEnv } from "~/server/env.server";
-import { getSessionSecrets } from "~/server/session-secret.server";
 
 export type AuthResult =
-  { ok: true; user: Account | null; headers: Headers; message?: string } | { ok: false; error: string; headers: Headers };
+  | { ok: true; user: Account | null; headers: Headers; message?: string }
+  | { ok: false; error: string; headers: Headers; retryAfterSeconds?: number };
+
+/** "local": this browser; "global": every session of the account; "others": all but this one. */
+export type SignOutScope = "local" | "global" | "others";
 
 /** One interface, two implementations: Supabase Auth when configured, local accounts otherwise. */
 export interface Auth {
@@ -14,69 +19,70 @@ export interface Auth {
   getUser(request: Request): Promise<{ user: Account | null; headers: Headers }>;
   signIn(request: Request, email: string, password: string): Promise<AuthResult>;
   signUp(request: Request, email: string, password: string): Promise<AuthResult>;
-  signOut(request: Request): Promise<Headers>;
+  signOut(request: Request, scope?: SignOutScope): Promise<Headers>;
   /** Email links (Supabase only): exchanges a token hash for a session. */
   confirm(request: Request, tokenHash: string, type: string): Promise<AuthResult>;
+  /** Sets a new password and signs out every other session. */
+  changePassword(request: Request, user: Account, current: string | undefined, next: string): Promise<AuthResult>;
+  /** "Forgot password?": Supabase sends its reset email; local accounts have no mail (null). */
+  sendPasswordReset(request: Request, email: string): Promise<string | null>;
 }
 
 export const WRONG_CREDENTIALS = "Email or password is wrong.";
 export const EMAIL_TAKEN = "An account with this email already exists. Sign in instead.";
 
-let localSessions: SessionStorage<{ userId: string }> | undefined;
-function sessions() {
-  localSessions ??= createCookieSessionStorage<{ userId: string }>({
-    cookie: {
-      name: "__session",
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      secure: getEnv().NODE_ENV === "production",
-      secrets: getSessionSecrets(),
-      maxAge: 60 * 60 * 24 * 30,
-    },
-  });
-  return localSessions;
-}
+export const WRONG_CURRENT_PASSWORD = "Your current password is wrong.";
 
 export const localAuth: Auth = {
   async getUser(request) {
     const headers = new Headers();
-    const cookie = request.headers.get("Cookie");
-    if (!cookie?.includes("__session=")) return { user: null, headers };
-    const session = await sessions().getSession(cookie);
-    const id = session.get("userId");
-    if (typeof id !== "string") return { user: null, headers };
-    // The cookie is signed, but the account may have been deleted since.
-    return { user: await findAccount(await getDb(), id), headers };
+    // The session row, not just the signed cookie: revoked, idle or deleted accounts are out.
+    const session = await readSession(await getDb(), request);
+    if (!session) return { user: null, headers };
+    if (session.refresh) headers.append("Set-Cookie", session.refresh);
+    return { user: session.user, headers };
   },
-  async signIn(request, email, password) {
+  async signIn(_request, email, password) {
     const headers = new Headers();
-    const user = await verifyPassword(await getDb(), email, password);
+    const db = await getDb();
+    const user = await verifyPassword(db, email, password);
     if (!user) return { ok: false, error: WRONG_CREDENTIALS, headers };
-    headers.append("Set-Cookie", await commitUser(request, user.id));
+    headers.append("Set-Cookie", await createSession(db, user.id));
     return { ok: true, user, headers };
   },
-  async signUp(request, email, password) {
+  async signUp(_request, email, password) {
     const headers = new Headers();
-    const user = await createAccount(await getDb(), email, password);
+    const db = await getDb();
+    const user = await createAccount(db, email, password);
     if (user === "exists") return { ok: false, error: EMAIL_TAKEN, headers };
-    headers.append("Set-Cookie", await commitUser(request, user.id));
+    headers.append("Set-Cookie", await createSession(db, user.id));
     return { ok: true, user, headers };
   },
-  async signOut(request) {
-    const session = await sessions().getSession(request.headers.get("Cookie"));
-    return new Headers({ "Set-Cookie": await sessions().destroySession(session) });
+  async signOut(request, scope = "local") {
+    const db = await getDb();
+    if (scope !== "local") {
+      const session = await readSession(db, request);
+      if (session) await endUserSessions(db, session.user.id, scope === "others" ? request : undefined);
+      if (scope === "others") return new Headers();
+    }
+    return new Headers({ "Set-Cookie": await endSession(db, request) });
   },
   async confirm() {
     return { ok: false, error: "Email links are not used with local accounts.", headers: new Headers() };
   },
+  async changePassword(request, user, current, next) {
+    const headers = new Headers();
+    const db = await getDb();
+    if (!current) return { ok: false, error: "Enter your current password", headers };
+    if (!(await checkPassword(db, user.id, current))) return { ok: false, error: WRONG_CURRENT_PASSWORD, headers };
+    await setPassword(db, user.id, next);
+    await endUserSessions(db, user.id, request);
+    return { ok: true, user, headers };
+  },
+  async sendPasswordReset() {
+    return null;
+  },
 };
-
-async function commitUser(request: Request, userId: string) {
-  const session = await sessions().getSession(request.headers.get("Cookie"));
-  session.set("userId", userId);
-  return sessions().commitSession(session);
-}
 
 function supabaseFor(request: Request, headers: Headers) {
   const env = getEnv();
@@ -148,10 +154,32 @@ export const supabaseAuth: Auth = {
     if (!data.session) return { ok: true, user: null, headers, message: "Check your email for a link to confirm your account." };
     return { ok: true, user: data.user ? { id: data.user.id, email: data.user.email ?? email } : null, headers };
   },
-  async signOut(request) {
+  async signOut(request, scope = "local") {
     const headers = new Headers();
-    await supabaseFor(request, headers).auth.signOut();
+    await supabaseFor(request, headers).auth.signOut({ scope });
     return headers;
+  },
+  async changePassword(request, user, current, next) {
+    const headers = new Headers();
+    const client = supabaseFor(request, headers);
+    // Supabase does not ask for the current password itself. When given, check it with a
+    // sign-in (which refreshes this browser's session); after a reset email there is none.
+    if (current) {
+      const check = await client.auth.signInWithPassword({ email: user.email, password: current });
+      if (check.error) return { ok: false, error: WRONG_CURRENT_PASSWORD, headers };
+    }
+    const { error } = await client.auth.updateUser({ password: next });
+    if (error) return { ok: false, error: error.message, headers };
+    await client.auth.signOut({ scope: "others" });
+    return { ok: true, user, headers };
+  },
+  async sendPasswordReset(request, email) {
+    const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
+    // The answer is the same whether or not the account exists.
+    await supabaseFor(request, new Headers()).auth.resetPasswordForEmail(email, {
+      redirectTo: `${origin}/auth/confirm?next=/settings/password`,
+    });
+    return "If an account exists for this address, we sent it a link to choose a new password.";
   },
   async confirm(request, tokenHash, type) {
     const headers = new Headers();
@@ -166,6 +194,53 @@ export const supabaseAuth: Auth = {
 
 export function getAuth(): Auth {
   return getEnv().mode === "supabase" ? supabaseAuth : localAuth;
+}
+
+/** Remix's load context as server.mjs builds it (see app/server/hardening.server.ts). */
+export function clientAddressOf(context: unknown): string {
+  const address = (context as { clientAddress?: unknown } | undefined)?.clientAddress;
+  return typeof address === "string" && address ? address : "unknown";
+}
+
+/**
+ * Sign-in with throttling per account and per client address (both modes: Supabase has its own
+ * limits, but ours hold per account and answer the same way). The message for a throttled
+ * attempt is the same whether or not the account exists.
+ */
+export async function throttledSignIn(request: Request, context: unknown, email: string, password: string): Promise<AuthResult> {
+  const db = await getDb();
+  const account = accountKey("login", email);
+  const address = addressKey("login", clientAddressOf(context));
+  const attempt = await beginAttempt(db, [account, address]);
+  if (!attempt.ok) {
+    return {
+      ok: false,
+      error: tooManyAttemptsMessage(attempt.retryAfterSeconds, "sign-in"),
+      headers: new Headers(),
+      retryAfterSeconds: attempt.retryAfterSeconds,
+    };
+  }
+  const result = await getAuth().signIn(request, email, password);
+  if (result.ok) await attemptSucceeded(db, { reset: [account], undo: [address] });
+  return result;
+}
+
+/** Sign-up, throttled per client address: refused sign-ups (address taken) count as failures. */
+export async function throttledSignUp(request: Request, context: unknown, email: string, password: string): Promise<AuthResult> {
+  const db = await getDb();
+  const address = addressKey("signup", clientAddressOf(context));
+  const attempt = await beginAttempt(db, [address]);
+  if (!attempt.ok) {
+    return {
+      ok: false,
+      error: tooManyAttemptsMessage(attempt.retryAfterSeconds, "sign-up"),
+      headers: new Headers(),
+      retryAfterSeconds: attempt.retryAfterSeconds,
+    };
+  }
+  const result = await getAuth().signUp(request, email, password);
+  if (result.ok) await attemptSucceeded(db, { undo: [address] });
+  return result;
 }
 
 /** Only same-app paths: "/settings" yes; "//evil.com", "https://…", "/\\evil" no. */

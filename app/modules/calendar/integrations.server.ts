@@ -94,3 +94,12 @@ export async function deleteIntegration(tx: Queryable, userId: string, integrati
   );
   return true;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether the id names one of the signed-in user's integrations (anything else, even malformed: no). */
+export async function integrationExists(tx: Queryable, integrationId: string): Promise<boolean> {
+  if (!UUID.test(integrationId)) return false;
+  const rows = await tx.query("select 1 from public.integrations where id = $1", [integrationId]);
+  return rows.length > 0;
+}

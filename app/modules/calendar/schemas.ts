@@ -1,17 +1,27 @@
 import { z } from "zod";
+import { safeText } from "~/modules/settings/fields";
 
-const password = z.string({ error: "Enter the password" }).min(1, "Enter the password").max(500, "That password is too long");
+const password = safeText(
+  { label: "The password", typeError: "Enter the password" },
+  z.string().min(1, "Enter the password").max(500, "That password is too long"),
+);
+
+export const CALENDAR_TYPE_MESSAGE = "Choose Apple iCloud or another CalDAV server";
+export const NO_SUCH_CONNECTION = "This calendar connection does not exist. Nothing was changed.";
 
 /** Connect form: iCloud (Apple ID + app-specific password) or any CalDAV server. */
 export const connectCalendarSchema = z.discriminatedUnion("type", [
   z.object({
     intent: z.literal("connect"),
     type: z.literal("icloud"),
-    username: z
-      .string({ error: "Enter your Apple ID email" })
-      .trim()
-      .toLowerCase()
-      .pipe(z.email({ error: "Enter your Apple ID email, e.g. name@icloud.com" })),
+    username: safeText(
+      { label: "The Apple ID", typeError: "Enter your Apple ID email" },
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .pipe(z.email({ error: "Enter your Apple ID email, e.g. name@icloud.com" })),
+    ),
     password: password
       // Apple's app-specific passwords look like abcd-efgh-ijkl-mnop; spaces from copying are harmless.
       .transform((p) => p.replace(/\s+/g, "")),
@@ -19,11 +29,18 @@ export const connectCalendarSchema = z.discriminatedUnion("type", [
   z.object({
     intent: z.literal("connect"),
     type: z.literal("caldav"),
-    serverUrl: z
-      .string({ error: "Enter the server address" })
-      .trim()
-      .pipe(z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// address, e.g. https://caldav.fastmail.com" })),
-    username: z.string({ error: "Enter the username" }).trim().min(1, "Enter the username").max(320, "That username is too long"),
+    serverUrl: safeText(
+      { label: "The server address", typeError: "Enter the server address" },
+      z
+        .string()
+        .trim()
+        .max(2048, "That address is too long")
+        .pipe(z.url({ protocol: /^https?$/, error: "Enter an http:// or https:// address, e.g. https://caldav.fastmail.com" })),
+    ),
+    username: safeText(
+      { label: "The username", typeError: "Enter the username" },
+      z.string().trim().min(1, "Enter the username").max(320, "That username is too long"),
+    ),
     password,
   }),
 ]);

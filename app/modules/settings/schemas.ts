@@ -14,6 +14,7 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
 import { isFeedCalendarId } from "~/modules/calendar/feed-ids";
+import { plainInteger, safeText, textProblem } from "./fields";
 import { slugSchema } from "./slug";
 
 export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}?";
@@ -46,6 +47,7 @@ export const SETTINGS_MESSAGES = {
   phone: "Enter the number in international format, e.g. +971 50 123 4567",
   templateRequired: "Write the message clients will send you",
   templateTooLong: `Keep the message to at most ${TEMPLATE_MAX_LENGTH} characters`,
+  templateNeedsDateAndTime: "Put both {date} and {time} in the message, so you can tell which time the client picked",
   displayNameTooLong: `Keep the display name to at most ${DISPLAY_NAME_MAX_LENGTH} characters`,
   displayNameType: "Enter the display name as text",
   calendarUrl: "Each calendar must be an http(s) address",
@@ -161,20 +163,8 @@ export function isHttpUrl(value: string): boolean {
 /** A checkbox: conform sends "on" or nothing; stored data has a real boolean. */
 const checkbox = () => z.boolean({ error: SETTINGS_MESSAGES.checkbox }).default(false);
 
-/**
- * A whole number in [min, max]. Numeric strings are converted here as well as by conform, so a
- * plain `Object.fromEntries(formData)` parses the same way.
- */
-function wholeNumber(min: number, max: number, text: { required: string; range: string }) {
-  return z.preprocess(
-    (v) => (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v),
-    z
-      .number({ error: (issue) => (issue.input === undefined || issue.input === "" ? text.required : text.range) })
-      .int(text.range)
-      .min(min, text.range)
-      .max(max, text.range),
-  );
-}
+/** A whole number in [min, max], written with plain decimal digits (see plainInteger). */
+const wholeNumber = plainInteger;
 
 const version = z.string().optional();
 
@@ -182,21 +172,23 @@ const version = z.string().optional();
 /* Working hours                                                                             */
 /* ----------------------------------------------------------------------------------------- */
 
-const timeField = z.string({ error: SETTINGS_MESSAGES.time }).transform((raw, ctx) => {
-  const time = parseTimeOfDay(raw);
-  if (time === null) {
-    ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.time });
-    return z.NEVER;
-  }
-  return time;
-});
+const timeField = safeText(
+  { label: "The time", typeError: SETTINGS_MESSAGES.time },
+  z.string().transform((raw, ctx) => {
+    const time = parseTimeOfDay(raw);
+    if (time === null) {
+      ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.time });
+      return z.NEVER;
+    }
+    return time;
+  }),
+);
 
 const workingHoursShape = {
-  timezone: z
-    .string({ error: SETTINGS_MESSAGES.timezone })
-    .trim()
-    .refine(isIanaZone, SETTINGS_MESSAGES.timezone)
-    .transform(canonicalZoneCase),
+  timezone: safeText(
+    { label: "The time zone", typeError: SETTINGS_MESSAGES.timezone },
+    z.string().trim().refine(isIanaZone, SETTINGS_MESSAGES.timezone).transform(canonicalZoneCase),
+  ),
   // Validated as a whole so every problem lands on `days` (one error list under the checkboxes).
   // Optional on input only so getZodConstraint does not mark every day checkbox `required`
   // (the browser would then demand all seven); "none ticked" is still refused below.
@@ -259,26 +251,47 @@ export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone">> = O
 /* WhatsApp                                                                                  */
 /* ----------------------------------------------------------------------------------------- */
 
-export const phoneField = z.string({ error: SETTINGS_MESSAGES.phone }).transform((raw, ctx) => {
-  const phone = normalizePhone(raw);
-  if (phone === null) {
-    ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.phone });
-    return z.NEVER;
-  }
-  return phone;
-});
-
-export const templateField = z
-  .string({ error: SETTINGS_MESSAGES.templateRequired })
-  .trim()
-  .min(1, SETTINGS_MESSAGES.templateRequired)
-  .max(TEMPLATE_MAX_LENGTH, SETTINGS_MESSAGES.templateTooLong)
-  .superRefine((template, ctx) => {
-    // One issue per unknown name, so the user sees every typo, not just the first.
-    for (const name of unknownPlaceholders(template)) {
-      ctx.addIssue({ code: "custom", message: unknownPlaceholderMessage(name) });
+export const phoneField = safeText(
+  { label: "The WhatsApp number", typeError: SETTINGS_MESSAGES.phone },
+  z.string().transform((raw, ctx) => {
+    const phone = normalizePhone(raw);
+    if (phone === null) {
+      ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.phone });
+      return z.NEVER;
     }
-  });
+    return phone;
+  }),
+);
+
+/** Whether a template names both placeholders; without them every slot's message is identical. */
+export function hasDateAndTime(template: string): boolean {
+  return template.includes("{date}") && template.includes("{time}");
+}
+
+/**
+ * The template's text rules without the "both placeholders" rule: what was accepted before that
+ * rule existed. stored.ts reads older templates with it (keeping them, with a hint).
+ */
+export const templateTextField = safeText(
+  { label: "The message", typeError: SETTINGS_MESSAGES.templateRequired, multiline: true },
+  z
+    .string()
+    .trim()
+    .min(1, SETTINGS_MESSAGES.templateRequired)
+    .max(TEMPLATE_MAX_LENGTH, SETTINGS_MESSAGES.templateTooLong)
+    .superRefine((template, ctx) => {
+      // One issue per unknown name, so the user sees every typo, not just the first.
+      for (const name of unknownPlaceholders(template)) {
+        ctx.addIssue({ code: "custom", message: unknownPlaceholderMessage(name) });
+      }
+    }),
+);
+
+// Only once the text itself is fine: "write a message" and "add {date}" together would only confuse.
+export const templateField = templateTextField.refine(hasDateAndTime, {
+  message: SETTINGS_MESSAGES.templateNeedsDateAndTime,
+  when: (payload) => payload.issues.length === 0,
+});
 
 // The phone is required even when WhatsApp is off: turning it off should not lose the number,
 // and "disabled" is then a single switch the booking page and publishProblems can trust.
@@ -335,13 +348,15 @@ export const DEFAULT_BOOKING: Readonly<Booking> = Object.freeze({
 /* Profile                                                                                   */
 /* ----------------------------------------------------------------------------------------- */
 
-export const displayNameField = z
-  .string({ error: SETTINGS_MESSAGES.displayNameType })
-  .trim()
-  .max(DISPLAY_NAME_MAX_LENGTH, SETTINGS_MESSAGES.displayNameTooLong)
-  // Whitespace-only means "no display name", same as an empty input.
-  .transform((name) => (name === "" ? undefined : name))
-  .optional();
+export const displayNameField = safeText(
+  { label: "The display name", typeError: SETTINGS_MESSAGES.displayNameType },
+  z
+    .string()
+    .trim()
+    .max(DISPLAY_NAME_MAX_LENGTH, SETTINGS_MESSAGES.displayNameTooLong)
+    // Whitespace-only means "no display name", same as an empty input.
+    .transform((name) => (name === "" ? undefined : name)),
+).optional();
 
 export const profileSchema = z.object({
   publicSlug: slugSchema,
@@ -365,7 +380,7 @@ const calendarShape = {
       for (const item of items ?? []) {
         const id = typeof item === "string" ? item.trim() : "";
         // A CalDAV calendar is its URL; an ICS feed is selected by its id (its URL is a secret).
-        if (!isHttpUrl(id) && !isFeedCalendarId(id)) {
+        if ((!isHttpUrl(id) && !isFeedCalendarId(id)) || textProblem(id, { label: "A calendar address" }) !== null) {
           ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.calendarUrl });
           return z.NEVER;
         }

@@ -3,6 +3,7 @@
  * Pure: runs in the browser too.
  */
 import { z } from "zod";
+import { safeText } from "./fields";
 
 const RESERVED = [
   "settings",
@@ -84,16 +85,19 @@ export function slugProblem(slug: string): string | null {
  * Normalises (trim + lowercase) and then checks. A missing/empty value (conform turns an empty
  * input into undefined) gets the same "choose" message as whitespace-only input.
  */
-export const slugSchema = z
-  .string({ error: SLUG_MESSAGES.required })
-  .trim()
-  .toLowerCase()
-  .superRefine((slug, ctx) => {
-    const problem = slugProblem(slug);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  // The rules live in slugProblem (one message at a time); the input's native limits come from here.
-  .meta({ constraint: { minLength: SLUG_RULES.minLength, maxLength: SLUG_RULES.maxLength } });
+export const slugSchema = safeText(
+  { label: "The address", typeError: SLUG_MESSAGES.required },
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .superRefine((slug, ctx) => {
+      const problem = slugProblem(slug);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    // The rules live in slugProblem (one message at a time); the input's native limits come from here.
+    .meta({ constraint: { minLength: SLUG_RULES.minLength, maxLength: SLUG_RULES.maxLength } }),
+);
 
 /**
  * A cheap first check for a URL's slug before any lookup: the shape and length the rules allow.

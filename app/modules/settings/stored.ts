@@ -8,7 +8,7 @@ import {
   MAX_SELECTED_CALENDARS,
   isHttpUrl,
   phoneField,
-  templateField,
+  templateTextField,
   bookingShape,
   workingHoursValueSchema,
   whatsappValueSchema,
@@ -30,6 +30,8 @@ export const SETTINGS_PROBLEMS = {
   root: "Your settings were stored in an unreadable format, so defaults are shown; please review and save each section.",
   workingHours: "Working hours were stored in an old or damaged format; please save them again.",
   whatsapp: "WhatsApp settings were stored in an old or damaged format; please save them again.",
+  whatsappTemplate:
+    "Your WhatsApp message does not contain both {date} and {time}, so every time slot sends the same text; add them and save the WhatsApp settings.",
   booking: "Booking rules were stored in an old or damaged format, so defaults are shown; please save them again.",
   calendar: "The calendar selection was stored in an old or damaged format; please choose your calendars again.",
   displayName: "Your display name was stored in a damaged format; please save your profile again.",
@@ -97,14 +99,23 @@ function readLocale(value: unknown, problems: string[]): LocaleSettings {
 function readWhatsapp(value: unknown, problems: string[]): WhatsApp | null {
   const parsed = whatsappValueSchema.safeParse(value);
   if (parsed.success) return parsed.data;
+  // Saved before a template had to name {date} and {time}: still the provider's own words, so
+  // keep them (the page keeps working) and ask for the placeholders.
+  const older = whatsappValueSchema
+    .extend({ messageTemplate: templateTextField, messageTemplateAr: templateTextField.optional() })
+    .safeParse(value);
+  if (older.success) {
+    problems.push(SETTINGS_PROBLEMS.whatsappTemplate);
+    return older.data;
+  }
   problems.push(SETTINGS_PROBLEMS.whatsapp);
   // Salvage the number when only the template (e.g. an older placeholder) or the flag is bad:
   // losing the phone would silently unpublish the booking flow.
   if (!isRecord(value)) return null;
   const phone = phoneField.safeParse(own(value, "phoneE164"));
   if (!phone.success) return null;
-  const template = templateField.safeParse(own(value, "messageTemplate"));
-  const templateAr = templateField.safeParse(own(value, "messageTemplateAr"));
+  const template = templateTextField.safeParse(own(value, "messageTemplate"));
+  const templateAr = templateTextField.safeParse(own(value, "messageTemplateAr"));
   return {
     enabled: own(value, "enabled") === true,
     phoneE164: phone.data,

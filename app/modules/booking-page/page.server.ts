@@ -67,10 +67,13 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
   let days: PublicPage["days"] = [];
   try {
     const window = availabilityWindow({ workingHours, rules, now });
-    const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
+    // Extraction depends on the zone and the all-day rule as well as on the selection.
+    const key = `${zone}|${provider.allDayEvents}|${provider.selectedCalendarIds.join(" ")}`;
     const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
     if (stale) state = "stale";
-    days = computeAvailability({ workingHours, rules, busy, now }).map((day) => ({
+    // Only the dates and hours of overrides reach the engine; their notes stay private.
+    const dateOverrides = provider.dateOverrides.map(({ from, to, ranges }) => ({ from, to, ranges }));
+    days = computeAvailability({ workingHours, rules, busy, now, dateOverrides }).map((day) => ({
       date: day.date,
       label: DateTime.fromISO(day.date, { zone }).setLocale("en-GB").toFormat("cccc d LLLL"),
       slots: day.slots.map((slot) => {

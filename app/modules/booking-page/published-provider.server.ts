@@ -1,5 +1,5 @@
 import { effectiveTimezone, readSettings } from "~/modules/settings/stored";
-import { type Booking, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
+import { type AllDayEvents, type Booking, type DateOverride, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
 import { withService, type Database } from "~/server/db.server";
 
 /**
@@ -16,6 +16,9 @@ export type PublishedProvider = {
   whatsapp: WhatsApp | null;
   booking: Booking;
   selectedCalendarIds: string[];
+  allDayEvents: AllDayEvents;
+  /** Server-side only: the notes in here are the provider's and never rendered. */
+  dateOverrides: DateOverride[];
 };
 
 export async function findPublishedProvider(db: Database, slug: string): Promise<PublishedProvider | null> {
@@ -36,5 +39,7 @@ export async function findPublishedProvider(db: Database, slug: string): Promise
     whatsapp: s.whatsapp,
     booking: s.booking,
     selectedCalendarIds: s.calendar.selectedCalendarIds,
+    allDayEvents: s.calendar.allDayEvents,
+    dateOverrides: s.dateOverrides,
   };
 }

@@ -7,7 +7,14 @@ import { assertPublicUrl } from "./network-guard.server";
 import { calendarIntegrationsFor, markIntegrationRejected } from "./public-reads.server";
 
 /** Whose calendars to read, and how to read floating times and all-day events. */
-export type BusyOwner = { ownerUserId: string; slug: string; timezone: string; selectedCalendarIds: string[] };
+export type BusyOwner = {
+  ownerUserId: string;
+  slug: string;
+  timezone: string;
+  selectedCalendarIds: string[];
+  /** The provider's `calendar.allDayEvents`; absent means "busy". */
+  allDayEvents?: "busy" | "as-marked";
+};
 
 /**
  * Busy intervals from every selected calendar, fetched in parallel. Fail closed: if any selected
@@ -48,6 +55,7 @@ export async function fetchProviderBusy(
             rangeEnd: window.end,
             zone: provider.timezone,
             ownerEmails,
+            allDayEvents: provider.allDayEvents,
             onWarning: (msg) => console.warn(`[busy] ${provider.slug}: ${msg}`),
           });
         } catch (err) {

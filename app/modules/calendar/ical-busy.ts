@@ -16,7 +16,9 @@
  * - Skipped (not busy): TRANSP:TRANSPARENT, STATUS:CANCELLED (series or one
  *   override), and events where an ATTENDEE matching ownerEmails has
  *   PARTSTAT=DECLINED. Everything else blocks, including tentative and
- *   not-yet-answered invitations.
+ *   not-yet-answered invitations. Exception: with `allDayEvents: "busy"` (the
+ *   default) an all-day event blocks even when marked TRANSPARENT, because
+ *   iPhone and Mac create every all-day event as "free".
  * - All-day events (DATE values; DTEND exclusive; no DTEND = one day; DTEND
  *   not after DTSTART = one day) block whole days from midnight to midnight
  *   in the provider's zone.
@@ -54,6 +56,8 @@ export type ExtractBusyOptions = {
   zone: string;
   /** The calendar owner's addresses; their PARTSTAT=DECLINED makes an event free. */
   ownerEmails?: string[];
+  /** "busy" (default): all-day events block even when marked free; "as-marked": TRANSP decides. */
+  allDayEvents?: "busy" | "as-marked";
   onWarning?: (msg: string) => void;
 };
 
@@ -88,6 +92,7 @@ type Ctx = {
   warn: (msg: string) => void;
   warnedZones: Set<string>;
   ownerEmails: Set<string>;
+  allDayAlwaysBusy: boolean;
   rangeStart: number;
   rangeEnd: number;
 };
@@ -237,9 +242,9 @@ function normalizeAddress(addr: string): string {
     .toLowerCase();
 }
 
-function isBusy(comp: ICalComponent, ctx: Ctx): boolean {
+function isBusy(comp: ICalComponent, ctx: Ctx, allDay: boolean): boolean {
   if (upperText(comp, "status") === "CANCELLED") return false;
-  if (upperText(comp, "transp") === "TRANSPARENT") return false;
+  if (upperText(comp, "transp") === "TRANSPARENT" && !(allDay && ctx.allDayAlwaysBusy)) return false;
   if (ctx.ownerEmails.size > 0) {
     for (const att of comp.getAllProperties("attendee")) {
       const value = att.getFirstValue();
@@ -351,7 +356,7 @@ function parseEvent(comp: ICalComponent, ctx: Ctx): ParsedEvent {
     if (!isTime(rid)) throw new Error(`event ${uid} has an unreadable RECURRENCE-ID`);
     recurrenceId = { epoch: timeToEpoch(rid, tzidOf(ridProp), ctx, uid), dateNum: dateNum(wallOf(rid)), isDate: rid.isDate };
   }
-  return { comp, uid, busy: isBusy(comp, ctx), start, span, recurrenceId };
+  return { comp, uid, busy: isBusy(comp, ctx, start.isDate), start, span, recurrenceId };
 }
 
 // ---------------------------------------------------------------------------
@@ -667,6 +672,7 @@ export function extractBusy(icsTexts: string[], opts: ExtractBusyOptions & { fas
     warn,
     warnedZones: new Set(),
     ownerEmails: new Set((opts.ownerEmails ?? []).map(normalizeAddress).filter(Boolean)),
+    allDayAlwaysBusy: opts.allDayEvents !== "as-marked",
     rangeStart: opts.rangeStart,
     rangeEnd: opts.rangeEnd,
   };

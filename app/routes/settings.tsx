@@ -18,6 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const SECTIONS = [
   { to: "/settings", label: "Profile", end: true },
   { to: "/settings/hours", label: "Working hours" },
+  { to: "/settings/time-off", label: "Time off" },
   { to: "/settings/whatsapp", label: "WhatsApp" },
   { to: "/settings/booking", label: "Booking rules" },
   { to: "/settings/calendar", label: "Calendar" },

@@ -80,7 +80,11 @@ export function referenceAvailability(input: {
   const lastDate = DateTime.fromMillis(horizonEnd, { zone }).toISODate()!;
 
   const found = new Map<number, Slot>();
-  for (let d = DateTime.fromISO(local.toISODate()!, { zone: "utc" }).minus({ days: 1 }); d.toISODate()! <= lastDate; d = d.plus({ days: 1 })) {
+  for (
+    let d = DateTime.fromISO(local.toISODate()!, { zone: "utc" }).minus({ days: 1 });
+    d.toISODate()! <= lastDate;
+    d = d.plus({ days: 1 })
+  ) {
     const date = d.toISODate()!;
     for (const r of rangesFor(date, hours, input.dateOverrides ?? [])) {
       const s = minutes(r.start);

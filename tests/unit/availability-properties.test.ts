@@ -7,7 +7,13 @@
 import fc from "fast-check";
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { computeAvailability, type DaySlots, type HoursInput, type OverrideInput, type RulesInput } from "~/modules/booking-page/availability";
+import {
+  computeAvailability,
+  type DaySlots,
+  type HoursInput,
+  type OverrideInput,
+  type RulesInput,
+} from "~/modules/booking-page/availability";
 import type { BusyInterval } from "~/modules/calendar/ical-busy";
 import { referenceAvailability } from "../support/availability-reference";
 
@@ -38,9 +44,16 @@ const ZONE_ANCHORS: [string, string][] = [
   ["UTC", "2026-12-31T20:00:00Z"],
 ];
 
-const hhmm = fc.integer({ min: 0, max: 1439 }).map((m) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`);
+const hhmm = fc
+  .integer({ min: 0, max: 1439 })
+  .map((m) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`);
 // Times on a 5-minute grid are what providers type; free minutes catch off-grid arithmetic.
-const time = fc.oneof(hhmm, fc.integer({ min: 0, max: 287 }).map((k) => `${String(Math.floor((k * 5) / 60)).padStart(2, "0")}:${String((k * 5) % 60).padStart(2, "0")}`));
+const time = fc.oneof(
+  hhmm,
+  fc
+    .integer({ min: 0, max: 287 })
+    .map((k) => `${String(Math.floor((k * 5) / 60)).padStart(2, "0")}:${String((k * 5) % 60).padStart(2, "0")}`),
+);
 const range = fc.record({ start: time, end: time });
 const dayRanges = fc.array(range, { maxLength: 3 });
 
@@ -75,7 +88,11 @@ const scenario = fc
     hours: fc.oneof(weeklyHours, legacyHours),
     rules,
     overrides: fc.array(
-      fc.record({ fromDay: fc.integer({ min: -3, max: 8 }), days: fc.integer({ min: 0, max: 3 }), ranges: fc.array(range, { maxLength: 2 }) }),
+      fc.record({
+        fromDay: fc.integer({ min: -3, max: 8 }),
+        days: fc.integer({ min: 0, max: 3 }),
+        ranges: fc.array(range, { maxLength: 2 }),
+      }),
       { maxLength: 3 },
     ),
     busy: fc.array(fc.record({ atMinute: fc.integer({ min: -1440, max: 8 * 1440 }), minutes: fc.integer({ min: 0, max: 300 }) }), {
@@ -145,7 +162,8 @@ describe(`availability engine properties (${RUNS} runs each, seed ${SEED})`, { t
             if (slot.startMs < earliest || slot.startMs >= horizonEnd) problems.push(`outside notice/horizon ${label}`);
             if (`${day.date} ${slot.time}` !== label) problems.push(`label ${day.date} ${slot.time} is ${label}`);
             for (const b of busy) {
-              if (b.end + buffer > b.start - buffer && b.start - buffer < slot.endMs && slot.startMs < b.end + buffer) problems.push(`busy ${label}`);
+              if (b.end + buffer > b.start - buffer && b.start - buffer < slot.endMs && slot.startMs < b.end + buffer)
+                problems.push(`busy ${label}`);
             }
           }
         }
@@ -164,7 +182,10 @@ describe(`availability engine properties (${RUNS} runs each, seed ${SEED})`, { t
           maxLength: 5,
         }),
         (input, extra) => {
-          const more = [...input.busy, ...extra.map((b) => ({ start: input.now + b.atMinute * MIN, end: input.now + (b.atMinute + b.minutes) * MIN }))];
+          const more = [
+            ...input.busy,
+            ...extra.map((b) => ({ start: input.now + b.atMinute * MIN, end: input.now + (b.atMinute + b.minutes) * MIN })),
+          ];
           const before = new Set(flat(computeAvailability(input)).map((s) => s.startMs));
           for (const slot of flat(computeAvailability({ ...input, busy: more }))) expect(before.has(slot.startMs)).toBe(true);
         },

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { availabilityWindow, computeAvailability, type DaySlots } from "~/modules/booking-page/availability";
+import { availabilityWindow, computeAvailability, type DaySlots, type HoursInput } from "~/modules/booking-page/availability";
 import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
 import { DEFAULT_BOOKING as DEFAULT_BOOKING_RULES, type Booking as BookingRules, type WorkingHours } from "~/modules/settings/schemas";
 
@@ -31,7 +31,7 @@ const rules = (over: Partial<BookingRules> = {}): BookingRules => ({
 });
 
 /** Runs the engine and checks invariants every result must satisfy, so each test also guards structure. */
-function run(input: { workingHours: WorkingHours; rules: BookingRules; busy?: BusyInterval[]; now: number }): DaySlots[] {
+function run(input: { workingHours: HoursInput; rules: BookingRules; busy?: BusyInterval[]; now: number }): DaySlots[] {
   const result = computeAvailability({ busy: [], ...input });
   const zone = input.workingHours.timezone;
   let prev = -Infinity;
@@ -559,7 +559,12 @@ describe("a real week (weekly ranges, overnight, overrides, step)", () => {
 
   it("split shift: 06:00-10:00 and 17:00-21:00, nothing in the heat of the day", () => {
     const result = run({
-      workingHours: week({ "1": [{ start: "06:00", end: "10:00" }, { start: "17:00", end: "21:00" }] }),
+      workingHours: week({
+        "1": [
+          { start: "06:00", end: "10:00" },
+          { start: "17:00", end: "21:00" },
+        ],
+      }),
       rules: rules({ horizonDays: 2 }),
       now: NOW,
     });
@@ -567,7 +572,10 @@ describe("a real week (weekly ranges, overnight, overrides, step)", () => {
   });
 
   it("Friday different: a later, single range on Friday only", () => {
-    const split = [{ start: "06:00", end: "10:00" }, { start: "17:00", end: "21:00" }];
+    const split = [
+      { start: "06:00", end: "10:00" },
+      { start: "17:00", end: "21:00" },
+    ];
     const result = run({
       workingHours: week({ "4": split, "5": [{ start: "14:00", end: "16:00" }] }),
       rules: rules({ horizonDays: 7 }),
@@ -638,8 +646,14 @@ describe("a real week (weekly ranges, overnight, overrides, step)", () => {
   });
 
   it("Ramadan month: shorter days and sessions after iftar that run past midnight, then back to normal", () => {
-    const normal = [{ start: "06:00", end: "10:00" }, { start: "17:00", end: "21:00" }];
-    const ramadan = [{ start: "10:00", end: "12:00" }, { start: "20:30", end: "01:30" }];
+    const normal = [
+      { start: "06:00", end: "10:00" },
+      { start: "17:00", end: "21:00" },
+    ];
+    const ramadan = [
+      { start: "10:00", end: "12:00" },
+      { start: "20:30", end: "01:30" },
+    ];
     const input = {
       workingHours: week({ "1": normal, "2": normal, "3": normal, "4": normal, "6": normal, "7": normal }),
       rules: rules({ horizonDays: 40, slotMinutes: 60, stepMinutes: 30 }),
@@ -651,7 +665,22 @@ describe("a real week (weekly ranges, overnight, overrides, step)", () => {
     const ramadanDay = ["10:00", "10:30", "11:00", "20:30", "21:00", "21:30", "22:00", "22:30", "23:00", "23:30"];
     const afterMidnight = ["00:00", "00:30"];
     // Tuesday 17 Feb is a normal day; Wednesday 18 Feb Ramadan starts.
-    expect(result["2026-02-17"]).toEqual(["06:00", "06:30", "07:00", "07:30", "08:00", "08:30", "09:00", "17:00", "17:30", "18:00", "18:30", "19:00", "19:30", "20:00"]);
+    expect(result["2026-02-17"]).toEqual([
+      "06:00",
+      "06:30",
+      "07:00",
+      "07:30",
+      "08:00",
+      "08:30",
+      "09:00",
+      "17:00",
+      "17:30",
+      "18:00",
+      "18:30",
+      "19:00",
+      "19:30",
+      "20:00",
+    ]);
     expect(result["2026-02-18"]).toEqual(ramadanDay);
     // Every day of the month, Friday included, has the Ramadan hours; the night of the 19th March
     // (the override's last day) still runs into the 20th.
@@ -724,12 +753,19 @@ describe("all-day events marked free (TRANSP:TRANSPARENT, as iPhone and Mac crea
   it('"as-marked" leaves a day marked free bookable (control: an opaque all-day event still blocks)', () => {
     expect(run({ ...input, busy: busyWith("as-marked") }).map((d) => d.date)).toEqual(["2026-03-03", "2026-03-04"]);
     const opaque = vacation.replace("TRANSP:TRANSPARENT", "TRANSP:OPAQUE");
-    const busy = extractBusy([opaque], { rangeStart: input.now, rangeEnd: input.now + 8 * 86_400_000, zone: ZONE, allDayEvents: "as-marked" });
+    const busy = extractBusy([opaque], {
+      rangeStart: input.now,
+      rangeEnd: input.now + 8 * 86_400_000,
+      zone: ZONE,
+      allDayEvents: "as-marked",
+    });
     expect(run({ ...input, busy }).map((d) => d.date)).toEqual(["2026-03-04"]);
   });
 
   it("a timed event marked free stays free under both settings", () => {
-    const timed = vacation.replace("DTSTART;VALUE=DATE:20260303", "DTSTART:20260303T050000Z").replace("DTEND;VALUE=DATE:20260304", "DTEND:20260303T070000Z");
+    const timed = vacation
+      .replace("DTSTART;VALUE=DATE:20260303", "DTSTART:20260303T050000Z")
+      .replace("DTEND;VALUE=DATE:20260304", "DTEND:20260303T070000Z");
     for (const setting of ["busy", "as-marked"] as const) {
       const busy = extractBusy([timed], { rangeStart: input.now, rangeEnd: input.now + 8 * 86_400_000, zone: ZONE, allDayEvents: setting });
       expect(busy).toEqual([]);

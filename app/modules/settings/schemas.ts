@@ -159,7 +159,8 @@ export const HOURS_MESSAGES = {
   noHours: "Add at least one working time",
   tooManyRanges: `At most ${MAX_RANGES_PER_DAY} time ranges per day`,
   overlap: (a: string, b: string) => `${a} overlaps ${b}`,
-  zoneNotFound: (text: string) => `No time zone found for “${text}”. Try a nearby big city (e.g. Dubai, London, New York) or a zone like Europe/Berlin`,
+  zoneNotFound: (text: string) =>
+    `No time zone found for “${text}”. Try a nearby big city (e.g. Dubai, London, New York) or a zone like Europe/Berlin`,
   dateFormat: "Use a date like 2026-03-01",
   toBeforeFrom: "The last day must be on or after the first day",
   overrideOverlap: (from: string, to: string) => `Overlaps the dates ${from} to ${to}; change one of them`,
@@ -230,7 +231,13 @@ function cyclicOverlaps(days: TimeRange[][], cycleDays: number): { day: number; 
   return out;
 }
 
-function checkRanges(days: TimeRange[][], cycleDays: number, pathOf: (day: number) => (string | number)[], name: (day: number) => string, ctx: z.core.$RefinementCtx) {
+function checkRanges(
+  days: TimeRange[][],
+  cycleDays: number,
+  pathOf: (day: number) => (string | number)[],
+  name: (day: number) => string,
+  ctx: z.core.$RefinementCtx,
+) {
   days.forEach((ranges, day) => {
     if (ranges.length > MAX_RANGES_PER_DAY) ctx.addIssue({ code: "custom", path: pathOf(day), message: HOURS_MESSAGES.tooManyRanges });
   });
@@ -369,7 +376,7 @@ export const workingHoursSchema = z
       .trim()
       .min(1, SETTINGS_MESSAGES.timezone)
       .transform((text, ctx) => {
-        const zone = isIanaZone(text) ? canonicalZoneCase(text) : findZoneByCity(text);
+        const zone = resolveZone(text);
         if (!zone) {
           ctx.addIssue({ code: "custom", message: HOURS_MESSAGES.zoneNotFound(text) });
           return z.NEVER;
@@ -403,6 +410,13 @@ export function weeklyOf(wh: Pick<WorkingHours, "days" | "start" | "end" | "week
   const out = {} as Record<WeekdayKey, TimeRange[]>;
   for (const k of WEEKDAY_KEYS) out[k] = wh.days.includes(Number(k)) ? [{ start: wh.start, end: wh.end }] : [];
   return out;
+}
+
+/** A typed zone or city -> the IANA zone it means ("asia/dubai", "Dubai" -> "Asia/Dubai"); null if none. */
+export function resolveZone(text: string): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  return isIanaZone(t) ? canonicalZoneCase(t) : findZoneByCity(t);
 }
 
 /* ----------------------------------------------------------------------------------------- */
@@ -520,7 +534,13 @@ export const dateOverrideSchema = z
     if (o.to < o.from) ctx.addIssue({ code: "custom", path: ["to"], message: HOURS_MESSAGES.toBeforeFrom });
     // Each date of a multi-day override has the same hours, so check them as a repeating day.
     const sorted = [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
-    checkRanges([sorted], 1, () => ["ranges"], () => "the next day's", ctx);
+    checkRanges(
+      [sorted],
+      1,
+      () => ["ranges"],
+      () => "the next day's",
+      ctx,
+    );
   })
   .transform((o) => ({ ...o, ranges: [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start)) }));
 export type DateOverride = z.output<typeof dateOverrideSchema>;
@@ -562,10 +582,17 @@ export const dateOverridesFormSchema = z
           })
           .transform((o) => ({ from: o.from, to: o.to ?? o.from, kind: o.kind, ranges: o.kind === "off" ? [] : o.ranges, note: o.note }))
           .superRefine((o, ctx) => {
-            if (o.kind === "hours" && o.ranges.length === 0) ctx.addIssue({ code: "custom", path: ["kind"], message: HOURS_MESSAGES.specialHoursEmpty });
+            if (o.kind === "hours" && o.ranges.length === 0)
+              ctx.addIssue({ code: "custom", path: ["kind"], message: HOURS_MESSAGES.specialHoursEmpty });
             if (o.to < o.from) ctx.addIssue({ code: "custom", path: ["to"], message: HOURS_MESSAGES.toBeforeFrom });
             const sorted = [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
-            checkRanges([sorted], 1, () => ["ranges"], () => "the next day's", ctx);
+            checkRanges(
+              [sorted],
+              1,
+              () => ["ranges"],
+              () => "the next day's",
+              ctx,
+            );
           }),
       )
       .optional()

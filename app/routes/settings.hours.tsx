@@ -15,6 +15,7 @@ import {
   WEEKDAY_NAMES,
   resolveZone,
   weeklyOf,
+  workingHoursFormSchema,
   workingHoursSchema,
 } from "~/modules/settings/schemas";
 import { effectiveTimezone } from "~/modules/settings/stored";
@@ -67,7 +68,7 @@ export default function HoursSettings() {
   const { values, zones, now: loadedAt } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as (SubmissionResult<string[]> & { nonce?: number }) | undefined;
   const [searchParams] = useSearchParams();
-  const [form, fields] = useZodForm(workingHoursSchema, {
+  const [form, fields] = useZodForm(workingHoursFormSchema, {
     id: `hours-${values.version}-${lastResult?.nonce ?? 0}`,
     lastResult,
     defaultValue: values,

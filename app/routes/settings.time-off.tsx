@@ -7,7 +7,13 @@ import type { MouseEvent } from "react";
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
 import { applyTimeOffIntent, parseTimeOffIntent, suggestRange, type TimeOffIntent } from "~/modules/settings/grid-intents";
-import { MAX_DATE_OVERRIDES, MAX_RANGES_PER_DAY, OVERRIDE_NOTE_MAX_LENGTH, dateOverridesFormSchema } from "~/modules/settings/schemas";
+import {
+  MAX_DATE_OVERRIDES,
+  MAX_RANGES_PER_DAY,
+  OVERRIDE_NOTE_MAX_LENGTH,
+  dateOverridesFormSchema,
+  timeOffFormSchema,
+} from "~/modules/settings/schemas";
 import { effectiveTimezone } from "~/modules/settings/stored";
 import { saveSection } from "~/modules/settings/providers.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
@@ -63,7 +69,7 @@ export default function TimeOffSettings() {
   const { values, today, zone } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
-  const [form, fields] = useZodForm(dateOverridesFormSchema, {
+  const [form, fields] = useZodForm(timeOffFormSchema, {
     id: `time-off-${values.version}-${lastResult?.nonce ?? 0}`,
     lastResult,
     defaultValue: values,

@@ -368,8 +368,10 @@ export type WorkingHours = z.output<typeof workingHoursValueSchema>;
 /**
  * The hours form: a zone and the week grid. The zone may be typed as a city ("Dubai"); the
  * lookup runs here, so the browser (with JavaScript) and the server resolve it the same way.
+ * conform reads its constraints from this object (it cannot read through a transform at the root);
+ * `workingHoursSchema` adds what is stored.
  */
-export const workingHoursSchema = z
+export const workingHoursFormSchema = z
   .object({
     timezone: z
       .string({ error: SETTINGS_MESSAGES.timezone })
@@ -387,15 +389,15 @@ export const workingHoursSchema = z
     weekly: weeklySchema.optional(),
     version,
   })
-  .transform((v, ctx) => {
-    const weekly = v.weekly ?? weeklySchema.parse({});
-    const legacy = deriveLegacyHours(weekly);
-    if (!legacy) {
-      ctx.addIssue({ code: "custom", path: ["weekly"], message: HOURS_MESSAGES.noHours });
-      return z.NEVER;
-    }
-    return { timezone: v.timezone, ...legacy, weekly, version: v.version };
+  .superRefine((v, ctx) => {
+    if (!v.weekly || !deriveLegacyHours(v.weekly)) ctx.addIssue({ code: "custom", path: ["weekly"], message: HOURS_MESSAGES.noHours });
   });
+
+/** The hours form as saved: `weekly` plus the seed's keys derived from it (the contract). */
+export const workingHoursSchema = workingHoursFormSchema.transform((v) => {
+  const weekly = v.weekly!; // the refinement above refused a week without hours
+  return { timezone: v.timezone, ...deriveLegacyHours(weekly)!, weekly, version: v.version };
+});
 
 /** What the hours form suggests before anything is saved (the zone comes from the provider row). */
 export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone" | "weekly">> = Object.freeze({
@@ -566,9 +568,10 @@ export const dateOverridesValueSchema = z
 
 /**
  * The time-off form: each entry has a kind ("off" = the whole day, "hours" = special hours) so
- * that typed ranges are kept while "Day off" is chosen, and dropped when saving.
+ * that typed ranges are kept while "Day off" is chosen, and dropped when saving. As with the
+ * hours form, conform reads this object; `dateOverridesFormSchema` adds what is stored.
  */
-export const dateOverridesFormSchema = z
+export const timeOffFormSchema = z
   .object({
     overrides: z
       .array(
@@ -599,13 +602,15 @@ export const dateOverridesFormSchema = z
       .default([]),
     version,
   })
-  .superRefine((v, ctx) => checkOverrideList(v.overrides as DateOverride[], ctx, (i) => ["overrides", i, "from"]))
-  .transform((v) => ({
-    dateOverrides: v.overrides
-      .map((o) => ({ from: o.from, to: o.to, ranges: [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start)), note: o.note }))
-      .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)),
-    version: v.version,
-  }));
+  .superRefine((v, ctx) => checkOverrideList(v.overrides as DateOverride[], ctx, (i) => ["overrides", i, "from"]));
+
+/** The time-off form as saved: the stored list, sorted by first date. */
+export const dateOverridesFormSchema = timeOffFormSchema.transform((v) => ({
+  dateOverrides: v.overrides
+    .map((o) => ({ from: o.from, to: o.to, ranges: [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start)), note: o.note }))
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)),
+  version: v.version,
+}));
 
 /* ----------------------------------------------------------------------------------------- */
 /* WhatsApp                                                                                  */

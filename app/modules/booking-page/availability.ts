@@ -236,21 +236,21 @@ function pad2(n: number): string {
  */
 class Transition {
   constructor(
-    private readonly before: number,
-    private readonly after: number,
-    private readonly at: number,
+    readonly before: number,
+    readonly after: number,
+    readonly at: number,
   ) {}
 
-  static find(zone: IANAZone, from: number, to: number): Transition {
-    const before = zone.offset(from);
+  /** The change inside [from, to], whose endpoints have different offsets: bisected to the minute. */
+  static between(zone: IANAZone, from: number, to: number, beforeMin = zone.offset(from), afterMin = zone.offset(to)): Transition {
     let lo = from;
     let hi = to;
     while (hi - lo > MINUTE_MS) {
       const mid = lo + Math.floor((hi - lo) / 2 / MINUTE_MS) * MINUTE_MS;
-      if (zone.offset(mid) === before) lo = mid;
+      if (zone.offset(mid) === beforeMin) lo = mid;
       else hi = mid;
     }
-    return new Transition(before * MINUTE_MS, zone.offset(to) * MINUTE_MS, hi);
+    return new Transition(beforeMin * MINUTE_MS, afterMin * MINUTE_MS, hi);
   }
 
   /** The first instant whose wall time is `wall`; null inside a spring-forward gap. */
@@ -268,6 +268,27 @@ class Transition {
     const early = wall - this.before;
     return early < this.at ? early : this.at;
   }
+}
+
+/**
+ * The zone's offset changes within [from, to]: sampled weekly (each offset lookup asks Intl and
+ * costs microseconds), each change then bisected. Assumes no zone changes its offset and back
+ * within one week, which holds for every IANA zone.
+ */
+function offsetChanges(zone: IANAZone, from: number, to: number): { initial: number; changes: Transition[] } {
+  const WEEK_MS = 7 * DAY_MS;
+  const initial = zone.offset(from);
+  const changes: Transition[] = [];
+  let prevT = from;
+  let prevO = initial;
+  while (prevT < to) {
+    const t = Math.min(prevT + WEEK_MS, to);
+    const o = zone.offset(t);
+    if (o !== prevO) changes.push(Transition.between(zone, prevT, t, prevO, o));
+    prevT = t;
+    prevO = o;
+  }
+  return { initial, changes };
 }
 
 export function computeAvailability(input: {
@@ -294,14 +315,11 @@ export function computeAvailability(input: {
   const overrides = overridesByDay(input.dateOverrides, firstDay, lastDay);
   if (horizonEnd <= earliest) return [];
 
-  // Offsets sampled once per day: equal a day before and two days after a date means the wall
-  // clock runs uniformly through all of that date's ranges (they end before the day after next).
-  const offsetCache = new Map<number, number>();
-  const offsetAtDay = (day: number) => {
-    let o = offsetCache.get(day);
-    if (o === undefined) offsetCache.set(day, (o = ianaZone.offset(day * DAY_MS)));
-    return o;
-  };
+  // A date's ranges lie (as instants) within a day before its midnight and three days after: with
+  // no offset change in that window the wall clock runs uniformly through all of them.
+  const { initial, changes } = offsetChanges(ianaZone, (firstDay - 1) * DAY_MS, (lastDay + 3) * DAY_MS);
+  let nextChange = 0;
+  let offsetBefore = initial;
   const dateCache = new Map<number, string>();
   const dateOf = (day: number) => {
     let d = dateCache.get(day);
@@ -316,10 +334,13 @@ export function computeAvailability(input: {
     const ranges = overrides.get(day) ?? weekly[((((day + 3) % 7) + 7) % 7) + 1];
     if (ranges.length === 0) continue;
     const dayWall = day * DAY_MS;
-    const offset = offsetAtDay(day - 1);
-    const uniform = offset === offsetAtDay(day + 3);
-    const offsetMs = offset * MINUTE_MS;
-    const clock = uniform ? null : Transition.find(ianaZone, (day - 1) * DAY_MS, (day + 3) * DAY_MS);
+    const windowStart = (day - 1) * DAY_MS;
+    const windowEnd = (day + 3) * DAY_MS;
+    while (nextChange < changes.length && changes[nextChange].at <= windowStart) offsetBefore = changes[nextChange++].after / MINUTE_MS;
+    const inWindow = changes.slice(nextChange, nextChange + 2).filter((c) => c.at <= windowEnd);
+    const offsetMs = offsetBefore * MINUTE_MS;
+    // Two changes within four days exist in no zone; should one appear, the first one is used.
+    const clock = inWindow.length ? inWindow[0] : null;
     if (dayWall - offsetMs - DAY_MS >= horizonEnd) break;
     for (const range of ranges) {
       const wallStart = dayWall + range.s * MINUTE_MS;

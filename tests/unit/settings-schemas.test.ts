@@ -981,3 +981,16 @@ describe("grid actions without JavaScript (add, remove, copy)", () => {
     expect(p.overrides).toEqual([]);
   });
 });
+
+test("an overlap on one day is reported together with a malformed time on another", () => {
+  const { error } = submit(workingHoursSchema, {
+    timezone: "UTC",
+    "weekly.1[0].start": "06:00",
+    "weekly.1[0].end": "10:00",
+    "weekly.1[1].start": "09:00",
+    "weekly.1[1].end": "12:00",
+    "weekly.2[0].start": "9am",
+    "weekly.2[0].end": "17:00",
+  });
+  expect(error).toEqual({ "weekly.1": [H.overlap("09:00–12:00", "06:00–10:00")], "weekly.2[0].start": [M.time] });
+});

@@ -261,19 +261,30 @@ const weeklyShape = Object.fromEntries(WEEKDAY_KEYS.map((k) => [k, dayRanges])) 
 /** `workingHours.weekly`: ISO weekday "1".."7" -> ranges, sorted by start, no overlaps, at most 6 a day. */
 export const weeklySchema = z
   .object(weeklyShape)
+  // Runs even when some time is malformed (those ranges are left out), so that an overlap on
+  // Monday is reported together with a typo on Tuesday.
+  .superRefine(
+    (weekly, ctx) => {
+      const days = WEEKDAY_KEYS.map((k) => {
+        const list: unknown = (weekly as Record<string, unknown>)[k];
+        return (Array.isArray(list) ? list : [])
+          .filter((r): r is TimeRange => HHMM_STRICT.test(String(r?.start)) && HHMM_STRICT.test(String(r?.end)))
+          .sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+      });
+      checkRanges(
+        days,
+        7,
+        (day) => [WEEKDAY_KEYS[day]],
+        (day) => WEEKDAY_NAMES[day],
+        ctx,
+      );
+    },
+    { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+  )
   .transform((weekly) => {
     const out = {} as Record<WeekdayKey, TimeRange[]>;
     for (const k of WEEKDAY_KEYS) out[k] = [...weekly[k]].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
     return out;
-  })
-  .superRefine((weekly, ctx) => {
-    checkRanges(
-      WEEKDAY_KEYS.map((k) => weekly[k]),
-      7,
-      (day) => [WEEKDAY_KEYS[day]],
-      (day) => WEEKDAY_NAMES[day],
-      ctx,
-    );
   });
 export type WeeklyHours = z.output<typeof weeklySchema>;
 

@@ -30,7 +30,9 @@ async function expectFieldError(field: Locator, message: string | RegExp) {
   const id = await field.getAttribute("id");
   const error = field.page().locator(`[id="${id}-error"]`);
   await expect(error).toContainText(message);
-  await expect(field).toHaveAttribute("aria-describedby", new RegExp(`(^| )${id}-error( |$)`));
+  // Ids of list items carry "[0]": escaped, so they are matched literally.
+  const escaped = `${id}-error`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await expect(field).toHaveAttribute("aria-describedby", new RegExp(`(^| )${escaped}( |$)`));
 }
 
 async function expectNoFieldError(field: Locator) {

@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         bufferMinutes: String(b.bufferMinutes),
         minNoticeHours: String(b.minNoticeHours),
         horizonDays: String(b.horizonDays),
+        stepMinutes: b.stepMinutes === undefined ? "" : String(b.stepMinutes),
         version: version,
       },
     },
@@ -31,7 +32,12 @@ export function action({ request }: ActionFunctionArgs) {
 }
 
 const FIELDS = [
-  { name: "slotMinutes", label: "Appointment length (minutes)", hint: "Slots start at this step from the start of your day." },
+  { name: "slotMinutes", label: "Appointment length (minutes)", hint: "How long one appointment lasts." },
+  {
+    name: "stepMinutes",
+    label: "Start a slot every (minutes)",
+    hint: "E.g. 60-minute sessions that can start every 30 minutes. Leave empty to use the appointment length.",
+  },
   { name: "bufferMinutes", label: "Buffer between appointments (minutes)", hint: "Free time kept before and after each busy event." },
   { name: "minNoticeHours", label: "Minimum notice (hours)", hint: "How soon from now a client can book." },
   { name: "horizonDays", label: "Booking horizon (days)", hint: "How far ahead clients can book." },

@@ -12,7 +12,7 @@ import { isFeedCalendarId } from "~/modules/calendar/feed-ids";
 import { checkSelection, rememberListing } from "~/modules/calendar/listings.server";
 import { integrationExists } from "~/modules/calendar/integrations.server";
 import { privateHeaders } from "~/server/http";
-import { calendarSelectionSchema } from "~/modules/settings/schemas";
+import { allDayEventsSchema, calendarSelectionSchema } from "~/modules/settings/schemas";
 import { saveSection } from "~/modules/settings/providers.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
@@ -66,6 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       missing: anyUnreadable ? [] : selected.filter((url) => !known.has(url)),
       version: version,
       listing,
+      allDayEvents: p.settings.calendar.allDayEvents,
     },
     { headers: ctx.headers },
   );
@@ -179,6 +180,17 @@ export async function action({ request }: ActionFunctionArgs) {
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
 
+  if (intent === "all-day") {
+    const submission = parseWithZod(formData, { schema: allDayEventsSchema });
+    if (submission.status !== "success")
+      return json<ActionData>({ intent: "all-day", result: submission.reply() }, { status: 400, headers: ctx.headers });
+    const { allDayEvents, version } = submission.value;
+    const saved = await saveAndAnnounce(ctx, (tx) => saveSection(tx, ctx.user.id, "calendar", { allDayEvents }, version));
+    if (!saved.ok)
+      return json<ActionData>({ intent: "all-day", result: staleReply(), stale: STALE_MESSAGE }, { status: 409, headers: ctx.headers });
+    throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
+  }
+
   if (intent === "disconnect") {
     const id = String(formData.get("integrationId") ?? "");
     // Someone else's id is invisible under RLS, so it looks exactly like one that never existed.
@@ -279,6 +291,7 @@ export default function CalendarSettings() {
         <SelectionForm data={data} lastResult={actionData?.intent === "select" ? actionData.result : undefined} />
       ) : null}
       <CalendarHealthBlock rows={data.health} />
+      <AllDayForm data={data} lastResult={actionData?.intent === "all-day" ? actionData.result : undefined} />
       <h2>{data.accounts.length ? "Reconnect or add an account" : "Connect a calendar"}</h2>
       <ICloudForm lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined} />
       <CalDavForm lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined} />
@@ -403,5 +416,46 @@ function CalDavForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
         </SubmitButton>
       </Form>
     </details>
+  );
+}
+
+/** The all-day rule (issue 9): its own small form, saved into `calendar` beside the selection. */
+function AllDayForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useZodForm(allDayEventsSchema, {
+    id: `calendar-all-day-${data.version}`,
+    lastResult,
+    defaultValue: { allDayEvents: data.allDayEvents },
+  });
+  const options = [
+    { value: "busy", label: "All-day events block my day, even when marked free" },
+    { value: "as-marked", label: "Only all-day events marked busy block my day" },
+  ];
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value="all-day" />
+      <input type="hidden" name="version" value={data.version} />
+      <FormErrors id={form.errorId} errors={form.errors} showStale={false} />
+      <fieldset aria-describedby="all-day-hint">
+        <legend>All-day events</legend>
+        <p className="hint" id="all-day-hint">
+          iPhone and Mac mark all-day events as free; choose whether they block your day.
+        </p>
+        {options.map((o) => (
+          <label key={o.value} className="check" style={{ display: "flex" }}>
+            <input
+              type="radio"
+              name={fields.allDayEvents.name}
+              value={o.value}
+              defaultChecked={(fields.allDayEvents.initialValue ?? data.allDayEvents) === o.value}
+            />
+            {o.label}
+          </label>
+        ))}
+      </fieldset>
+      <FieldErrors field={fields.allDayEvents} />
+      <SubmitButton pendingText="Saving…" intent="all-day">
+        Save all-day rule
+      </SubmitButton>
+    </Form>
   );
 }

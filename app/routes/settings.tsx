@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const SECTIONS = [
   { to: "/settings", label: "Profile", end: true },
   { to: "/settings/hours", label: "Working hours" },
+  { to: "/settings/time-off", label: "Time off" },
   { to: "/settings/whatsapp", label: "WhatsApp" },
   { to: "/settings/booking", label: "Booking rules" },
   { to: "/settings/language", label: "Language and clock" },

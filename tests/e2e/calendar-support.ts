@@ -83,15 +83,43 @@ async function expectSaved(page: Page, path: string) {
   await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
 }
 
-export async function saveWorkingHours(page: Page, hours: { timezone: string; days: number[]; start: string; end: string }) {
-  const names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+export const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+/**
+ * Fills the week grid on /settings/hours (without saving): every day gets exactly the given
+ * ranges, through the page's own add/remove buttons, so it works with and without JavaScript.
+ */
+export async function fillWeek(page: Page, week: Partial<Record<number, [string, string][]>>) {
+  for (let d = 1; d <= 7; d++) {
+    const name = DAY_NAMES[d - 1];
+    const ranges = week[d] ?? [];
+    const remove = page.getByRole("button", { name: `Remove ${name} range 1`, exact: true });
+    while ((await remove.count()) > 0) {
+      const before = await page.getByLabel(new RegExp(`^${name} range \\d+ from$`)).count();
+      await remove.click();
+      await expect(page.getByLabel(new RegExp(`^${name} range \\d+ from$`))).toHaveCount(before - 1);
+    }
+    for (let i = 0; i < ranges.length; i++) {
+      await page.getByRole("button", { name: `Add a time range to ${name}`, exact: true }).click();
+      await page.getByLabel(`${name} range ${i + 1} from`, { exact: true }).fill(ranges[i][0]);
+      await page.getByLabel(`${name} range ${i + 1} to`, { exact: true }).fill(ranges[i][1]);
+    }
+  }
+}
+
+export async function saveWeek(page: Page, timezone: string, week: Partial<Record<number, [string, string][]>>) {
   await page.goto("/settings/hours");
-  await page.getByLabel("Time zone").fill(hours.timezone);
-  for (let d = 1; d <= 7; d++) await page.getByLabel(names[d - 1], { exact: true }).setChecked(hours.days.includes(d));
-  await page.getByLabel("Start", { exact: true }).fill(hours.start);
-  await page.getByLabel("End", { exact: true }).fill(hours.end);
+  await page.getByLabel("Time zone").fill(timezone);
+  await fillWeek(page, week);
   await page.getByRole("button", { name: "Save working hours" }).click();
   await expectSaved(page, "/settings/hours");
+}
+
+/** The seed's shape (days x one start-end), entered through the week grid. */
+export async function saveWorkingHours(page: Page, hours: { timezone: string; days: number[]; start: string; end: string }) {
+  const week: Partial<Record<number, [string, string][]>> = {};
+  for (const d of hours.days) week[d] = [[hours.start, hours.end]];
+  await saveWeek(page, hours.timezone, week);
 }
 
 export async function saveBookingRules(page: Page, rules: { slot: number; buffer: number; notice: number; horizon: number }) {

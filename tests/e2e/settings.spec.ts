@@ -12,6 +12,7 @@ import {
   uniqueSlug,
   skipNativeValidation,
 } from "./support";
+import { fillWeek, saveWeek } from "./calendar-support";
 
 const STALE = "This section was changed elsewhere; here is the current version.";
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -26,7 +27,9 @@ async function expectFieldError(field: Locator, message: string | RegExp) {
   const id = await field.getAttribute("id");
   const error = field.page().locator(`[id="${id}-error"]`);
   await expect(error).toContainText(message);
-  await expect(field).toHaveAttribute("aria-describedby", new RegExp(`(^| )${id}-error( |$)`));
+  // Ids of list items carry "[0]": escaped, so they are matched literally.
+  const escaped = `${id}-error`.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  await expect(field).toHaveAttribute("aria-describedby", new RegExp(`(^| )${escaped}( |$)`));
 }
 
 async function expectNoFieldError(field: Locator) {
@@ -61,15 +64,12 @@ async function expectSaved(page: Page, pathname: string) {
   await expect(savedBanner(page)).toBeVisible();
 }
 
-async function setDays(page: Page, days: string[]) {
-  for (const day of DAYS) await page.getByLabel(day, { exact: true }).setChecked(days.includes(day));
-}
-
 const hours = (page: Page) => ({
   timezone: page.getByLabel("Time zone"),
-  start: page.getByLabel("Start", { exact: true }),
-  end: page.getByLabel("End", { exact: true }),
-  days: page.getByRole("group", { name: "Working days" }),
+  from: (day: string, n = 1) => page.getByLabel(`${day} range ${n} from`, { exact: true }),
+  to: (day: string, n = 1) => page.getByLabel(`${day} range ${n} to`, { exact: true }),
+  ranges: (day: string) => page.getByLabel(new RegExp(`^${day} range \\d+ from$`)),
+  clock: page.getByTestId("zone-clock"),
 });
 
 const wa = (page: Page) => ({
@@ -93,23 +93,23 @@ const profile = (page: Page) => ({
   publish: page.getByLabel("Publish my booking page"),
 });
 
-async function expectDays(page: Page, days: string[]) {
+/** The week as the grid shows it: day -> ["HH:MM-HH:MM", ...]. */
+async function weekShown(page: Page): Promise<Record<string, string[]>> {
+  const f = hours(page);
+  const out: Record<string, string[]> = {};
   for (const day of DAYS) {
-    const box = page.getByLabel(day, { exact: true });
-    if (days.includes(day)) await expect(box, day).toBeChecked();
-    else await expect(box, day).not.toBeChecked();
+    const n = await f.ranges(day).count();
+    const list: string[] = [];
+    for (let i = 1; i <= n; i++) list.push(`${await f.from(day, i).inputValue()}-${await f.to(day, i).inputValue()}`);
+    if (list.length) out[day] = list;
   }
+  return out;
 }
 
 async function saveHours(page: Page, v: { timezone: string; days: string[]; start: string; end: string }) {
-  await page.goto("/settings/hours");
-  const f = hours(page);
-  await f.timezone.fill(v.timezone);
-  await setDays(page, v.days);
-  await f.start.fill(v.start);
-  await f.end.fill(v.end);
-  await save(page, "Save working hours");
-  await expectSaved(page, "/settings/hours");
+  const week: Record<number, [string, string][]> = {};
+  for (const day of v.days) week[DAYS.indexOf(day) + 1] = [[v.start, v.end]];
+  await saveWeek(page, v.timezone, week);
 }
 
 async function saveWhatsapp(page: Page, phone: string, template?: string) {
@@ -121,17 +121,23 @@ async function saveWhatsapp(page: Page, phone: string, template?: string) {
 }
 
 test.describe("each section saves and reloads", () => {
-  test("working hours", async ({ signedInProvider: { page } }) => {
+  test("working hours: a week grid with a split day and a night past midnight, zone found by city", async ({
+    signedInProvider: { page },
+  }) => {
     await page.goto("/settings/hours");
     const f = hours(page);
-    // A new account shows defaults.
-    await expect(f.start).toHaveValue("09:00");
-    await expect(f.end).toHaveValue("17:00");
+    // A new account shows Monday to Friday, 09:00-17:00.
+    expect(await weekShown(page)).toEqual(Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, ["09:00-17:00"]])));
     await markDocument(page);
-    await f.timezone.fill("Europe/Berlin");
-    await setDays(page, ["Monday", "Wednesday", "Friday"]);
-    await f.start.fill("08:30");
-    await f.end.fill("15:00");
+    await f.timezone.fill("Berlin");
+    await fillWeek(page, {
+      1: [
+        ["06:00", "10:00"],
+        ["17:00", "21:00"],
+      ],
+      3: [["08:30", "15:00"]],
+      5: [["20:00", "01:00"]],
+    });
     await save(page, "Save working hours");
     await expectSaved(page, "/settings/hours");
     await expectNavigationKind(page);
@@ -139,9 +145,26 @@ test.describe("each section saves and reloads", () => {
     await page.goto("/settings/hours");
     await expect(savedBanner(page)).toHaveCount(0);
     await expect(f.timezone).toHaveValue("Europe/Berlin");
-    await expectDays(page, ["Monday", "Wednesday", "Friday"]);
-    await expect(f.start).toHaveValue("08:30");
-    await expect(f.end).toHaveValue("15:00");
+    await expect(f.clock).toContainText(/Europe\/Berlin: it is now \d\d:\d\d, /);
+    expect(await weekShown(page)).toEqual({ Monday: ["06:00-10:00", "17:00-21:00"], Wednesday: ["08:30-15:00"], Friday: ["20:00-01:00"] });
+  });
+
+  test("working hours: copy a day to all days and find a zone, nothing saved until Save", async ({ page }) => {
+    await page.goto("/settings/hours");
+    const f = hours(page);
+    await markDocument(page);
+    await f.timezone.fill("new york");
+    await page.getByRole("button", { name: "Find time zone" }).click();
+    await expect(f.timezone).toHaveValue("America/New_York");
+    await expect(f.clock).toContainText("America/New York: it is now");
+    await f.from("Tuesday").fill("07:15");
+    await page.getByRole("button", { name: "Copy Tuesday's hours to all days" }).click();
+    expect(await weekShown(page)).toEqual(Object.fromEntries(DAYS.map((d) => [d, ["07:15-17:00"]])));
+    // Without JavaScript each of these was a round trip that kept every typed value; with it, in place.
+    await expectNavigationKind(page);
+    await page.goto("/settings/hours");
+    await expect(f.timezone).not.toHaveValue("America/New_York");
+    expect(Object.keys(await weekShown(page))).toEqual(DAYS.slice(0, 5));
   });
 
   test("WhatsApp: the number is stored in international format, the template as edited", async ({ signedInProvider: { page } }) => {
@@ -209,52 +232,46 @@ test.describe("each section saves and reloads", () => {
 });
 
 test.describe("bad input is shown next to its field, kept, and not saved", () => {
-  test("working hours: unknown zone, no days, end before start", async ({ signedInProvider: { page } }) => {
+  test("working hours: unknown place, overlapping ranges, a bad time, no hours at all", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/hours");
     const f = hours(page);
+    const zoneBefore = await f.timezone.inputValue();
     await markDocument(page);
-    await f.timezone.fill("Mars/Olympus");
-    // With JS the zone is checked on blur: the message pushes the checkboxes down, so leave the
-    // field first (a click that blurs it would land on the moving row).
+    await f.timezone.fill("Atlantis");
     await f.timezone.blur();
-    if (isJs()) await expectFieldError(f.timezone, "Choose a valid time zone");
-    await setDays(page, []);
-    await f.start.fill("15:00");
-    await f.end.fill("08:30");
+    await fillWeek(page, {
+      1: [
+        ["06:00", "10:00"],
+        ["09:00", "12:00"],
+      ],
+      2: [["9am", "17:00"]],
+      3: [["09:00", "17:00"]],
+    });
     await save(page, "Save working hours");
 
-    await expectFieldError(f.timezone, "Choose a valid time zone");
-    const daysError = page.locator(`[id="${await f.days.getAttribute("aria-describedby")}"]`);
-    await expect(daysError).toHaveText("Pick at least one working day");
-    await expectFieldError(f.end, "End time must be after start time");
-    await expectNoFieldError(f.start);
+    await expectFieldError(f.timezone, "No time zone found for “Atlantis”");
+    await expect(page.getByRole("group", { name: "Monday" })).toContainText("09:00–12:00 overlaps 06:00–10:00");
+    await expectFieldError(f.from("Tuesday"), "Use 24-hour time, e.g. 09:00");
+    await expectNoFieldError(f.from("Wednesday"));
     await expectRefused(page, "/settings/hours");
     // Typed values kept.
-    await expect(f.timezone).toHaveValue("Mars/Olympus");
-    await expectDays(page, []);
-    await expect(f.start).toHaveValue("15:00");
-    await expect(f.end).toHaveValue("08:30");
-    // The first invalid field has the focus (without JS the new page's autofocus puts it there).
-    expect(await activeElementName(page)).toBe("timezone");
+    await expect(f.timezone).toHaveValue("Atlantis");
+    expect(await weekShown(page)).toEqual({ Monday: ["06:00-10:00", "09:00-12:00"], Tuesday: ["9am-17:00"], Wednesday: ["09:00-17:00"] });
+    if (!isJs()) expect(await activeElementName(page)).toBe("timezone");
     await expectNavigationKind(page);
 
-    // Fix two of three: the focus goes to the one left.
-    await f.timezone.fill("Europe/Berlin");
-    await setDays(page, ["Tuesday"]);
+    // Every range removed: at least one is needed.
+    await f.timezone.fill("Berlin");
+    await fillWeek(page, {});
     await save(page, "Save working hours");
-    await expectFieldError(f.end, "End time must be after start time");
-    await expectNoFieldError(f.timezone);
-    await expect(page.getByText("Pick at least one working day")).toHaveCount(0);
-    await expect(f.timezone).toHaveValue("Europe/Berlin");
-    await expectDays(page, ["Tuesday"]);
-    expect(await activeElementName(page)).toBe("end");
+    await expect(page.getByText("Add at least one working time")).toBeVisible();
+    await expectRefused(page, "/settings/hours");
 
     // Nothing was saved.
     await page.goto("/settings/hours");
-    await expect(f.timezone).not.toHaveValue("Europe/Berlin");
-    await expectDays(page, ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]);
-    await expect(f.start).toHaveValue("09:00");
-    await expect(f.end).toHaveValue("17:00");
+    await expect(f.timezone).toHaveValue(zoneBefore);
+    expect(zoneBefore).not.toBe("Europe/Berlin");
+    expect(await weekShown(page)).toEqual(Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, ["09:00-17:00"]])));
   });
 
   test("WhatsApp: bad number, unknown placeholder, too long a template", async ({ signedInProvider: { page } }) => {
@@ -443,7 +460,7 @@ test.describe("two tabs", () => {
     const h = hours(page);
     const b = booking(other);
     await h.timezone.fill("Europe/Berlin");
-    await setDays(page, ["Monday", "Wednesday", "Friday"]);
+    await fillWeek(page, { 1: [["09:00", "17:00"]], 3: [["09:00", "17:00"]], 5: [["09:00", "17:00"]] });
     await b.slot.fill("45");
     await save(page, "Save working hours");
     await expectSaved(page, "/settings/hours");
@@ -452,7 +469,7 @@ test.describe("two tabs", () => {
 
     await page.goto("/settings/hours");
     await expect(h.timezone).toHaveValue("Europe/Berlin");
-    await expectDays(page, ["Monday", "Wednesday", "Friday"]);
+    expect(Object.keys(await weekShown(page))).toEqual(["Monday", "Wednesday", "Friday"]);
     await page.goto("/settings/booking");
     await expect(booking(page).slot).toHaveValue("45");
     await other.close();

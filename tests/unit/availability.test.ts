@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { availabilityWindow, computeAvailability, type DaySlots } from "~/modules/booking-page/availability";
-import type { BusyInterval } from "~/modules/calendar/ical-busy";
+import { availabilityWindow, computeAvailability, type DaySlots, type HoursInput } from "~/modules/booking-page/availability";
+import { extractBusy, type BusyInterval } from "~/modules/calendar/ical-busy";
 import { DEFAULT_BOOKING as DEFAULT_BOOKING_RULES, type Booking as BookingRules, type WorkingHours } from "~/modules/settings/schemas";
 
 const BERLIN = "Europe/Berlin";
@@ -31,7 +31,7 @@ const rules = (over: Partial<BookingRules> = {}): BookingRules => ({
 });
 
 /** Runs the engine and checks invariants every result must satisfy, so each test also guards structure. */
-function run(input: { workingHours: WorkingHours; rules: BookingRules; busy?: BusyInterval[]; now: number }): DaySlots[] {
+function run(input: { workingHours: HoursInput; rules: BookingRules; busy?: BusyInterval[]; now: number }): DaySlots[] {
   const result = computeAvailability({ busy: [], ...input });
   const zone = input.workingHours.timezone;
   let prev = -Infinity;
@@ -40,7 +40,8 @@ function run(input: { workingHours: WorkingHours; rules: BookingRules; busy?: Bu
     for (const slot of day.slots) {
       expect(slot.endMs - slot.startMs).toBe(input.rules.slotMinutes * MIN);
       expect(slot.startMs).toBeGreaterThanOrEqual(prev);
-      prev = slot.endMs;
+      // Without a step, slots follow each other; with a shorter step they may overlap but never repeat.
+      prev = input.rules.stepMinutes === undefined ? slot.endMs : slot.startMs + 1;
       // The label must be luxon's own rendering of the instant, in the provider's zone.
       const local = DateTime.fromMillis(slot.startMs, { zone });
       expect(`${slot.date} ${slot.time}`).toBe(local.toFormat("yyyy-MM-dd HH:mm"));
@@ -372,45 +373,47 @@ describe("daylight saving time (Europe/Berlin)", () => {
     expect(starts(result)).toEqual([utc("2026-03-29T00:00:00Z"), utc("2026-03-29T01:00:00Z"), utc("2026-03-29T02:00:00Z")]);
   });
 
-  it("shifts a start time inside the gap forward by the gap (luxon behaviour: 02:30 -> 03:30)", () => {
+  it("gives a wall time inside the gap no slot; the grid keeps its wall-clock step (02:30 -> 03:30)", () => {
     const result = run({ workingHours: sunday({ start: "02:30", end: "06:00" }), rules: rules(), now: at("2026-03-29T00:00") });
     expect(labels(result)).toEqual(["2026-03-29 03:30", "2026-03-29 04:30"]);
     expect(result[0].slots[0].startMs).toBe(utc("2026-03-29T01:30:00Z"));
   });
 
-  it("gives real-duration slots when working hours span the fall-back overlap (02:00 twice)", () => {
+  it("does not double the repeated hour of the fall-back night: each wall time once, at its first occurrence", () => {
     const result = run({
       workingHours: sunday({ start: "01:00", end: "05:00" }),
       rules: rules(),
       now: utc("2026-10-24T21:00:00Z"),
     });
-    expect(labels(result)).toEqual(["2026-10-25 01:00", "2026-10-25 02:00", "2026-10-25 02:00", "2026-10-25 03:00", "2026-10-25 04:00"]);
+    expect(labels(result)).toEqual(["2026-10-25 01:00", "2026-10-25 02:00", "2026-10-25 03:00", "2026-10-25 04:00"]);
     expect(starts(result)).toEqual([
       utc("2026-10-24T23:00:00Z"),
-      utc("2026-10-25T00:00:00Z"),
-      utc("2026-10-25T01:00:00Z"),
-      utc("2026-10-25T02:00:00Z"),
+      utc("2026-10-25T00:00:00Z"), // 02:00 CEST
+      utc("2026-10-25T02:00:00Z"), // 03:00 CET
       utc("2026-10-25T03:00:00Z"),
     ]);
-    // A busy hour in the first 02:00 (CEST) leaves the second 02:00 (CET) free.
+    // A busy hour in the first 02:00 (CEST) blocks the 02:00 slot; there is no second one.
     const busy = [{ start: utc("2026-10-25T00:00:00Z"), end: utc("2026-10-25T01:00:00Z") }];
     const blocked = run({ workingHours: sunday({ start: "01:00", end: "05:00" }), rules: rules(), busy, now: utc("2026-10-24T21:00:00Z") });
-    expect(starts(blocked)).toEqual([
-      utc("2026-10-24T23:00:00Z"),
-      utc("2026-10-25T01:00:00Z"),
-      utc("2026-10-25T02:00:00Z"),
-      utc("2026-10-25T03:00:00Z"),
-    ]);
+    expect(labels(blocked)).toEqual(["2026-10-25 01:00", "2026-10-25 03:00", "2026-10-25 04:00"]);
   });
 
-  it("resolves an ambiguous start time to the later, standard-time occurrence (luxon behaviour)", () => {
+  it("starts an ambiguous wall time at its first occurrence and lets the range run to its end's last one", () => {
     const result = run({
       workingHours: sunday({ start: "02:30", end: "04:00" }),
       rules: rules({ slotMinutes: 30 }),
       now: utc("2026-10-24T21:00:00Z"),
     });
     expect(labels(result)).toEqual(["2026-10-25 02:30", "2026-10-25 03:00", "2026-10-25 03:30"]);
-    expect(result[0].slots[0].startMs).toBe(utc("2026-10-25T01:30:00Z"));
+    expect(starts(result)).toEqual([utc("2026-10-25T00:30:00Z"), utc("2026-10-25T02:00:00Z"), utc("2026-10-25T02:30:00Z")]);
+    // 00:00-02:30 ends at the second 02:30 (CET), so a 2-hour slot from 00:00 CEST plus the
+    // repeated hour still fits: 00:00 CEST + 3 h = 02:00 CET.
+    const night = run({
+      workingHours: sunday({ start: "00:00", end: "02:30" }),
+      rules: rules({ slotMinutes: 180 }),
+      now: utc("2026-10-24T21:00:00Z"),
+    });
+    expect(labels(night)).toEqual(["2026-10-25 00:00"]);
   });
 
   it("handles a zone whose midnight does not exist (America/Santiago, 2026-09-06)", () => {
@@ -509,8 +512,13 @@ describe("input guards", () => {
     [{ wh: { start: "9:00" } }, /start must be "HH:MM"/],
     [{ wh: { end: "24:00" } }, /end must be "HH:MM"/],
     [{ wh: { end: "12:60" } }, /end must be "HH:MM"/],
+    // The seed's single pair never meant a night shift: reversed there is damage (overnight
+    // hours live in `weekly`).
     [{ wh: { start: "12:00", end: "12:00" } }, /must be before end/],
     [{ wh: { start: "13:00", end: "12:00" } }, /must be before end/],
+    [{ wh: { weekly: { "1": [{ start: "25:00", end: "12:00" }] } } }, /weekly.1\[0\].start must be "HH:MM"/],
+    [{ wh: { weekly: { "1": "09:00-12:00" } } }, /weekly.1 must be an array/],
+    [{ r: { stepMinutes: 0 } }, /stepMinutes/],
     [{ wh: { days: [0] } }, /ISO weekdays/],
     [{ wh: { days: [8] } }, /ISO weekdays/],
     [{ wh: { days: [1.5] } }, /ISO weekdays/],
@@ -529,5 +537,238 @@ describe("input guards", () => {
 
   it("guards availabilityWindow too", () => {
     expect(() => availabilityWindow({ workingHours: hours({ timezone: "Mars/Olympus" }), rules: rules(), now })).toThrow(/time zone/);
+  });
+});
+
+/* ------------------------------------------------------------------------------------------- */
+/* A real week: the issue's named cases                                                        */
+/* ------------------------------------------------------------------------------------------- */
+
+describe("a real week (weekly ranges, overnight, overrides, step)", () => {
+  const DUBAI = "Asia/Dubai";
+  // Sunday 2026-03-01 20:00 in Dubai (UTC+4 all year).
+  const NOW = at("2026-03-01T20:00", DUBAI);
+  const week = (weekly: Record<string, { start: string; end: string }[]>): WorkingHours => ({
+    timezone: DUBAI,
+    days: [1],
+    start: "06:00",
+    end: "10:00",
+    weekly: { "1": [], "2": [], "3": [], "4": [], "5": [], "6": [], "7": [], ...weekly },
+  });
+  const byDate = (days: DaySlots[]) => Object.fromEntries(days.map((d) => [d.date, d.slots.map((s) => s.time)]));
+
+  it("split shift: 06:00-10:00 and 17:00-21:00, nothing in the heat of the day", () => {
+    const result = run({
+      workingHours: week({
+        "1": [
+          { start: "06:00", end: "10:00" },
+          { start: "17:00", end: "21:00" },
+        ],
+      }),
+      rules: rules({ horizonDays: 2 }),
+      now: NOW,
+    });
+    expect(byDate(result)).toEqual({ "2026-03-02": ["06:00", "07:00", "08:00", "09:00", "17:00", "18:00", "19:00", "20:00"] });
+  });
+
+  it("Friday different: a later, single range on Friday only", () => {
+    const split = [
+      { start: "06:00", end: "10:00" },
+      { start: "17:00", end: "21:00" },
+    ];
+    const result = run({
+      workingHours: week({ "4": split, "5": [{ start: "14:00", end: "16:00" }] }),
+      rules: rules({ horizonDays: 7 }),
+      now: NOW,
+    });
+    expect(byDate(result)).toEqual({
+      "2026-03-05": ["06:00", "07:00", "08:00", "09:00", "17:00", "18:00", "19:00", "20:00"],
+      "2026-03-06": ["14:00", "15:00"],
+    });
+  });
+
+  it("overnight: a Friday 20:00-01:00 range lists its after-midnight slot under Saturday", () => {
+    const result = run({ workingHours: week({ "5": [{ start: "20:00", end: "01:00" }] }), rules: rules({ horizonDays: 7 }), now: NOW });
+    expect(byDate(result)).toEqual({ "2026-03-06": ["20:00", "21:00", "22:00", "23:00"], "2026-03-07": ["00:00"] });
+    expect(result[1].slots[0].startMs).toBe(utc("2026-03-06T20:00:00Z"));
+  });
+
+  it("overnight: 00:00 as end means midnight, and last night's range still offers slots after now", () => {
+    const late = run({
+      workingHours: week({ "7": [{ start: "22:00", end: "02:00" }], "6": [{ start: "18:00", end: "00:00" }] }),
+      rules: rules({ horizonDays: 1 }),
+      now: at("2026-03-01T23:10", DUBAI), // Sunday night: Sunday's range is running
+    });
+    expect(byDate(late)).toEqual({ "2026-03-02": ["00:00", "01:00"] });
+    const saturday = run({ workingHours: week({ "6": [{ start: "18:00", end: "00:00" }] }), rules: rules({ horizonDays: 7 }), now: NOW });
+    expect(byDate(saturday)).toEqual({ "2026-03-07": ["18:00", "19:00", "20:00", "21:00", "22:00", "23:00"] });
+  });
+
+  it("overnight across a DST change: Saturday 22:00-02:30 on Berlin's fall-back night", () => {
+    const result = run({
+      workingHours: { timezone: BERLIN, days: [6], start: "09:00", end: "10:00", weekly: { "6": [{ start: "22:00", end: "02:30" }] } },
+      rules: rules({ horizonDays: 3 }),
+      now: at("2026-10-24T12:00"),
+    });
+    expect(labels(result)).toEqual(["2026-10-24 22:00", "2026-10-24 23:00", "2026-10-25 00:00", "2026-10-25 01:00", "2026-10-25 02:00"]);
+    // 02:00 is the first (summer-time) 02:00; the range runs to the second 02:30.
+    expect(starts(result).at(-1)).toBe(utc("2026-10-25T00:00:00Z"));
+    // And on the spring-forward night the missing hour has no slot: 22:00-03:30 gives 01:00 then 03:00.
+    const spring = run({
+      workingHours: { timezone: BERLIN, days: [6], start: "09:00", end: "10:00", weekly: { "6": [{ start: "22:00", end: "03:30" }] } },
+      rules: rules({ horizonDays: 3, slotMinutes: 30, stepMinutes: 60 }),
+      now: at("2026-03-28T12:00"),
+    });
+    expect(labels(spring)).toEqual(["2026-03-28 22:00", "2026-03-28 23:00", "2026-03-29 00:00", "2026-03-29 01:00", "2026-03-29 03:00"]);
+  });
+
+  it("an override that is time off removes that date's hours and nothing else", () => {
+    const weekly = week({ "2": [{ start: "09:00", end: "11:00" }], "3": [{ start: "09:00", end: "11:00" }] });
+    const base = { workingHours: weekly, rules: rules({ horizonDays: 7 }), now: NOW };
+    expect(byDate(run(base))).toEqual({ "2026-03-03": ["09:00", "10:00"], "2026-03-04": ["09:00", "10:00"] });
+    const off = computeAvailability({ ...base, busy: [], dateOverrides: [{ from: "2026-03-03", to: "2026-03-03", ranges: [] }] });
+    expect(byDate(off)).toEqual({ "2026-03-04": ["09:00", "10:00"] });
+    // A week off, from Monday to Sunday.
+    const weekOff = computeAvailability({ ...base, busy: [], dateOverrides: [{ from: "2026-03-02", to: "2026-03-08", ranges: [] }] });
+    expect(weekOff).toEqual([]);
+  });
+
+  it("an override with special hours replaces the weekly hours on its dates, even on a day off", () => {
+    const base = { workingHours: week({ "2": [{ start: "09:00", end: "11:00" }] }), rules: rules({ horizonDays: 7 }), now: NOW, busy: [] };
+    const special = computeAvailability({
+      ...base,
+      dateOverrides: [
+        { from: "2026-03-03", to: "2026-03-03", ranges: [{ start: "13:00", end: "14:00" }] },
+        { from: "2026-03-07", to: "2026-03-07", ranges: [{ start: "10:00", end: "12:00" }] }, // a Saturday, normally off
+      ],
+    });
+    expect(byDate(special)).toEqual({ "2026-03-03": ["13:00"], "2026-03-07": ["10:00", "11:00"] });
+  });
+
+  it("Ramadan month: shorter days and sessions after iftar that run past midnight, then back to normal", () => {
+    const normal = [
+      { start: "06:00", end: "10:00" },
+      { start: "17:00", end: "21:00" },
+    ];
+    const ramadan = [
+      { start: "10:00", end: "12:00" },
+      { start: "20:30", end: "01:30" },
+    ];
+    const input = {
+      workingHours: week({ "1": normal, "2": normal, "3": normal, "4": normal, "6": normal, "7": normal }),
+      rules: rules({ horizonDays: 40, slotMinutes: 60, stepMinutes: 30 }),
+      busy: [],
+      now: at("2026-02-16T12:00", DUBAI),
+      dateOverrides: [{ from: "2026-02-18", to: "2026-03-19", ranges: ramadan }],
+    };
+    const result = byDate(computeAvailability(input));
+    const ramadanDay = ["10:00", "10:30", "11:00", "20:30", "21:00", "21:30", "22:00", "22:30", "23:00", "23:30"];
+    const afterMidnight = ["00:00", "00:30"];
+    // Tuesday 17 Feb is a normal day; Wednesday 18 Feb Ramadan starts.
+    expect(result["2026-02-17"]).toEqual([
+      "06:00",
+      "06:30",
+      "07:00",
+      "07:30",
+      "08:00",
+      "08:30",
+      "09:00",
+      "17:00",
+      "17:30",
+      "18:00",
+      "18:30",
+      "19:00",
+      "19:30",
+      "20:00",
+    ]);
+    expect(result["2026-02-18"]).toEqual(ramadanDay);
+    // Every day of the month, Friday included, has the Ramadan hours; the night of the 19th March
+    // (the override's last day) still runs into the 20th.
+    expect(result["2026-03-06"]).toEqual([...afterMidnight, ...ramadanDay]);
+    expect(result["2026-03-19"]).toEqual([...afterMidnight, ...ramadanDay]);
+    expect(result["2026-03-20"]).toEqual(afterMidnight); // a Friday: normally off
+    expect(result["2026-03-21"]?.[0]).toBe("06:00");
+  });
+
+  it("step: 60-minute sessions starting every 30 minutes, each fitting inside its range", () => {
+    const result = run({
+      workingHours: week({ "1": [{ start: "06:00", end: "08:00" }] }),
+      rules: rules({ slotMinutes: 60, stepMinutes: 30, horizonDays: 2 }),
+      now: NOW,
+    });
+    expect(labels(result)).toEqual(["2026-03-02 06:00", "2026-03-02 06:30", "2026-03-02 07:00"]);
+    // A step longer than the slot leaves gaps; the step never lets a slot run past the range.
+    const sparse = run({
+      workingHours: week({ "1": [{ start: "06:00", end: "09:30" }] }),
+      rules: rules({ slotMinutes: 30, stepMinutes: 90, horizonDays: 2 }),
+      now: NOW,
+    });
+    expect(labels(sparse)).toEqual(["2026-03-02 06:00", "2026-03-02 07:30", "2026-03-02 09:00"]);
+  });
+
+  it("an overnight override running into a normal day: both ranges offer slots, each once", () => {
+    const result = computeAvailability({
+      workingHours: week({ "3": [{ start: "00:00", end: "02:00" }] }),
+      rules: rules({ horizonDays: 7 }),
+      busy: [],
+      now: NOW,
+      dateOverrides: [{ from: "2026-03-03", to: "2026-03-03", ranges: [{ start: "23:00", end: "01:00" }] }],
+    });
+    expect(byDate(result)).toEqual({ "2026-03-03": ["23:00"], "2026-03-04": ["00:00", "01:00"] });
+  });
+});
+
+describe("all-day events marked free (TRANSP:TRANSPARENT, as iPhone and Mac create them)", () => {
+  const ZONE = "Asia/Dubai";
+  const vacation = [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//Apple Inc.//iOS 18//EN",
+    "BEGIN:VEVENT",
+    "UID:vacation",
+    "DTSTAMP:20260101T000000Z",
+    "DTSTART;VALUE=DATE:20260303",
+    "DTEND;VALUE=DATE:20260304",
+    "SUMMARY:Vacation",
+    "TRANSP:TRANSPARENT",
+    "END:VEVENT",
+    "END:VCALENDAR",
+    "",
+  ].join("\r\n");
+  const input = {
+    workingHours: { timezone: ZONE, days: [2, 3], start: "09:00", end: "11:00" },
+    rules: rules({ horizonDays: 7 }),
+    now: at("2026-03-01T20:00", ZONE),
+  };
+  const busyWith = (allDayEvents?: "busy" | "as-marked") =>
+    extractBusy([vacation], { rangeStart: input.now, rangeEnd: input.now + 8 * 86_400_000, zone: ZONE, allDayEvents });
+
+  it('"busy" (the default, also when absent) blocks the whole day', () => {
+    for (const setting of ["busy", undefined] as const) {
+      const result = run({ ...input, busy: busyWith(setting) });
+      expect(result.map((d) => d.date)).toEqual(["2026-03-04"]);
+    }
+  });
+
+  it('"as-marked" leaves a day marked free bookable (control: an opaque all-day event still blocks)', () => {
+    expect(run({ ...input, busy: busyWith("as-marked") }).map((d) => d.date)).toEqual(["2026-03-03", "2026-03-04"]);
+    const opaque = vacation.replace("TRANSP:TRANSPARENT", "TRANSP:OPAQUE");
+    const busy = extractBusy([opaque], {
+      rangeStart: input.now,
+      rangeEnd: input.now + 8 * 86_400_000,
+      zone: ZONE,
+      allDayEvents: "as-marked",
+    });
+    expect(run({ ...input, busy }).map((d) => d.date)).toEqual(["2026-03-04"]);
+  });
+
+  it("a timed event marked free stays free under both settings", () => {
+    const timed = vacation
+      .replace("DTSTART;VALUE=DATE:20260303", "DTSTART:20260303T050000Z")
+      .replace("DTEND;VALUE=DATE:20260304", "DTEND:20260303T070000Z");
+    for (const setting of ["busy", "as-marked"] as const) {
+      const busy = extractBusy([timed], { rangeStart: input.now, rangeEnd: input.now + 8 * 86_400_000, zone: ZONE, allDayEvents: setting });
+      expect(busy).toEqual([]);
+    }
   });
 });

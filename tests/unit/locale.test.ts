@@ -271,13 +271,12 @@ describe("settings: time of day in either clock", () => {
     }
   });
 
-  test("the hours form accepts 12-hour times and still refuses end before start", () => {
-    const ok = workingHoursSchema.safeParse({ timezone: "Asia/Dubai", days: ["1"], start: "9:00 AM", end: "5:00 PM" });
-    expect(ok.success && ok.data).toMatchObject({ start: "09:00", end: "17:00" });
-    const bad = workingHoursSchema.safeParse({ timezone: "Asia/Dubai", days: ["1"], start: "5:00 PM", end: "9:00 AM" });
-    expect(bad.success).toBe(false);
-    expect(bad.error?.issues.map((i) => i.path.join("."))).toEqual(["end"]);
-    const garbage = workingHoursSchema.safeParse({ timezone: "Asia/Dubai", days: ["1"], start: "soon", end: "17:00" });
+  test("the hours form accepts 12-hour times; an end before the start runs past midnight", () => {
+    const ok = workingHoursSchema.safeParse({ timezone: "Asia/Dubai", weekly: { "1": [{ start: "9:00 AM", end: "5:00 PM" }] } });
+    expect(ok.success && ok.data.weekly?.["1"]).toEqual([{ start: "09:00", end: "17:00" }]);
+    const overnight = workingHoursSchema.safeParse({ timezone: "Asia/Dubai", weekly: { "5": [{ start: "8:00 PM", end: "1:00 AM" }] } });
+    expect(overnight.success && overnight.data.weekly?.["5"]).toEqual([{ start: "20:00", end: "01:00" }]);
+    const garbage = workingHoursSchema.safeParse({ timezone: "Asia/Dubai", weekly: { "1": [{ start: "soon", end: "17:00" }] } });
     expect(garbage.error?.issues.map((i) => i.message)).toEqual(["Enter a time of day, e.g. 09:00 or 9:00 AM"]);
   });
 });

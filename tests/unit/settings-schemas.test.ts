@@ -16,7 +16,14 @@ import {
   unknownPlaceholderMessage,
   whatsappSchema,
   workingHoursSchema,
+  HOURS_MESSAGES as H,
+  allDayEventsSchema,
+  dateOverridesFormSchema,
+  deriveLegacyHours,
+  findZoneByCity,
+  weeklySchema,
 } from "~/modules/settings/schemas";
+import { applyHoursIntent, applyTimeOffIntent, parseHoursIntent, parseTimeOffIntent } from "~/modules/settings/grid-intents";
 import { PUBLISH_PROBLEMS, publishProblems } from "~/modules/settings/publish";
 import { SETTINGS_PROBLEMS, readSettings } from "~/modules/settings/stored";
 import { sectionVersion } from "~/modules/settings/version";
@@ -53,18 +60,22 @@ const STORED = {
   displayName: "Demo Personal Trainer",
   workingHours: { timezone: "Asia/Dubai", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" },
   whatsapp: { enabled: true, phoneE164: "+971500000000", messageTemplate: "Hi! Can I book {date} at {time}?" },
-  calendar: { selectedCalendarIds: ["https://caldav.icloud.com/123/calendars/work/"] },
+  calendar: { selectedCalendarIds: ["https://caldav.icloud.com/123/calendars/work/"], allDayEvents: "busy" },
+  dateOverrides: [{ from: "2026-12-24", to: "2026-12-26", ranges: [], note: "Family" }],
   booking: { slotMinutes: 60, bufferMinutes: 0, minNoticeHours: 2, horizonDays: 14 },
 };
 
 /* ------------------------------------------------------------------------------------------- */
 
-describe("workingHoursSchema", () => {
+// The seed's keys (days x start-end): still what a stored value without `weekly` means.
+const legacyHours = settingsValueSchemas.workingHours;
+
+describe("workingHours without weekly (the seed's shape)", () => {
   const valid = { timezone: "Asia/Dubai", days: ["1", "2", "3", "4", "5"], start: "09:00", end: "17:00" };
 
   describe("accepted", () => {
     test("form: checkbox strings become sorted ISO weekdays", () => {
-      expect(submit(workingHoursSchema, { ...valid, days: ["5", "1", "3"] }).value).toEqual({
+      expect(submit(legacyHours, { ...valid, days: ["5", "1", "3"] }).value).toEqual({
         timezone: "Asia/Dubai",
         days: [1, 3, 5],
         start: "09:00",
@@ -72,87 +83,80 @@ describe("workingHoursSchema", () => {
       });
     });
     test("form: a single ticked day (conform sends a lone value, not an array)", () => {
-      expect(submit(workingHoursSchema, { ...valid, days: "7" }).value?.days).toEqual([7]);
+      expect(submit(legacyHours, { ...valid, days: "7" }).value?.days).toEqual([7]);
     });
     test("form: all seven days", () => {
-      expect(submit(workingHoursSchema, { ...valid, days: ["1", "2", "3", "4", "5", "6", "7"] }).value?.days).toEqual([
-        1, 2, 3, 4, 5, 6, 7,
-      ]);
-    });
-    test("form: version token is passed through, and optional", () => {
-      expect(submit(workingHoursSchema, { ...valid, version: "abc123" }).value?.version).toBe("abc123");
-      expect(submit(workingHoursSchema, valid).value?.version).toBeUndefined();
+      expect(submit(legacyHours, { ...valid, days: ["1", "2", "3", "4", "5", "6", "7"] }).value?.days).toEqual([1, 2, 3, 4, 5, 6, 7]);
     });
     test.each(["Asia/Dubai", "Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC", "Etc/GMT+5"])("zone %s", (zone) => {
-      expect(submit(workingHoursSchema, { ...valid, timezone: zone }).value?.timezone).toBe(zone);
+      expect(submit(legacyHours, { ...valid, timezone: zone }).value?.timezone).toBe(zone);
     });
     test("zone case is normalised, surrounding spaces trimmed", () => {
-      expect(submit(workingHoursSchema, { ...valid, timezone: " asia/dubai " }).value?.timezone).toBe("Asia/Dubai");
+      expect(submit(legacyHours, { ...valid, timezone: " asia/dubai " }).value?.timezone).toBe("Asia/Dubai");
     });
     test.each([
       ["00:00", "23:59"],
       ["09:00", "09:01"],
       ["9:00", "17:30"],
     ])("times %s-%s", (start, end) => {
-      const value = submit(workingHoursSchema, { ...valid, start, end }).value;
+      const value = submit(legacyHours, { ...valid, start, end }).value;
       expect(value?.start).toBe(start.padStart(5, "0"));
       expect(value?.end).toBe(end);
     });
     test("plain object in the stored shape parses to itself", () => {
-      expect(plain(settingsValueSchemas.workingHours, STORED.workingHours).value).toEqual(STORED.workingHours);
-      expect(plain(workingHoursSchema, STORED.workingHours).value).toEqual(STORED.workingHours);
+      expect(plain(legacyHours, STORED.workingHours).value).toEqual(STORED.workingHours);
     });
     test("plain object with string days is coerced too", () => {
-      expect(plain(workingHoursSchema, { ...STORED.workingHours, days: ["2", 1] }).value?.days).toEqual([1, 2]);
+      expect(plain(legacyHours, { ...STORED.workingHours, days: ["2", 1] }).value?.days).toEqual([1, 2]);
     });
   });
 
   describe("refused", () => {
     test.each(["Mars/Base", "Europe/Berln", "GMT+4 Dubai", "+04:00", "   "])("zone %j", (timezone) => {
-      expect(submit(workingHoursSchema, { ...valid, timezone }).error?.timezone).toEqual([M.timezone]);
+      expect(submit(legacyHours, { ...valid, timezone }).error?.timezone).toEqual([M.timezone]);
     });
     test("missing zone (empty select)", () => {
-      expect(submit(workingHoursSchema, { ...valid, timezone: "" }).error?.timezone).toEqual([M.timezone]);
-      expect(plain(workingHoursSchema, { ...STORED.workingHours, timezone: 4 }).error?.timezone).toEqual([M.timezone]);
+      expect(submit(legacyHours, { ...valid, timezone: "" }).error?.timezone).toEqual([M.timezone]);
+      expect(plain(legacyHours, { ...STORED.workingHours, timezone: 4 }).error?.timezone).toEqual([M.timezone]);
     });
     test("no day ticked", () => {
       const { days: _days, ...noDays } = valid;
-      expect(submit(workingHoursSchema, noDays).error?.days).toEqual([M.daysRequired]);
-      expect(plain(workingHoursSchema, { ...STORED.workingHours, days: [] }).error?.days).toEqual([M.daysRequired]);
-      expect(plain(workingHoursSchema, { ...STORED.workingHours, days: undefined }).error?.days).toEqual([M.daysRequired]);
+      expect(submit(legacyHours, noDays).error?.days).toEqual([M.daysRequired]);
+      expect(plain(legacyHours, { ...STORED.workingHours, days: [] }).error?.days).toEqual([M.daysRequired]);
+      expect(plain(legacyHours, { ...STORED.workingHours, days: undefined }).error?.days).toEqual([M.daysRequired]);
     });
     test.each([["0"], ["8"], ["-1"], ["1.5"], ["monday"], [""]])("day %j", (day) => {
-      expect(submit(workingHoursSchema, { ...valid, days: ["1", day] }).error?.days).toEqual([M.dayInvalid]);
+      expect(submit(legacyHours, { ...valid, days: ["1", day] }).error?.days).toEqual([M.dayInvalid]);
     });
     test("non-integer / wrong-type days in plain objects", () => {
       for (const day of [0, 8, 2.5, null, true, {}]) {
-        expect(plain(workingHoursSchema, { ...STORED.workingHours, days: [1, day] }).error?.days).toEqual([M.dayInvalid]);
+        expect(plain(legacyHours, { ...STORED.workingHours, days: [1, day] }).error?.days).toEqual([M.dayInvalid]);
       }
     });
     test("duplicate days", () => {
-      expect(submit(workingHoursSchema, { ...valid, days: ["1", "2", "1"] }).error?.days).toEqual([M.dayDuplicate]);
-      expect(plain(workingHoursSchema, { ...STORED.workingHours, days: [3, "3"] }).error?.days).toEqual([M.dayDuplicate]);
+      expect(submit(legacyHours, { ...valid, days: ["1", "2", "1"] }).error?.days).toEqual([M.dayDuplicate]);
+      expect(plain(legacyHours, { ...STORED.workingHours, days: [3, "3"] }).error?.days).toEqual([M.dayDuplicate]);
     });
     // "9am" and "09.00" are accepted since the fields follow the provider's clock (tests/unit/locale.test.ts).
     test.each(["25:00", "24:00", "12:60", "9", "13pm", "0900", "09:00:00", "", "ab:cd", " 9 : 00"])("time %j", (time) => {
-      expect(submit(workingHoursSchema, { ...valid, start: time }).error?.start).toEqual([M.time]);
-      expect(submit(workingHoursSchema, { ...valid, end: time }).error?.end).toEqual([M.time]);
+      expect(submit(legacyHours, { ...valid, start: time }).error?.start).toEqual([M.time]);
+      expect(submit(legacyHours, { ...valid, end: time }).error?.end).toEqual([M.time]);
     });
     test("end equal to start, or before it: error on end", () => {
-      expect(submit(workingHoursSchema, { ...valid, start: "10:00", end: "10:00" }).error).toEqual({ end: [M.endAfterStart] });
-      expect(submit(workingHoursSchema, { ...valid, start: "18:00", end: "09:00" }).error).toEqual({ end: [M.endAfterStart] });
-      expect(plain(workingHoursSchema, { ...STORED.workingHours, start: "17:00", end: "09:00" }).error).toEqual({
+      expect(submit(legacyHours, { ...valid, start: "10:00", end: "10:00" }).error).toEqual({ end: [M.endAfterStart] });
+      expect(submit(legacyHours, { ...valid, start: "18:00", end: "09:00" }).error).toEqual({ end: [M.endAfterStart] });
+      expect(plain(legacyHours, { ...STORED.workingHours, start: "17:00", end: "09:00" }).error).toEqual({
         end: [M.endAfterStart],
       });
     });
     test("'9:00' vs '10:00' compares as times, not as text", () => {
-      expect(submit(workingHoursSchema, { ...valid, start: "9:00", end: "10:00" }).value?.start).toBe("09:00");
+      expect(submit(legacyHours, { ...valid, start: "9:00", end: "10:00" }).value?.start).toBe("09:00");
     });
     test("order check is skipped when a time is itself invalid (one message per problem)", () => {
-      expect(submit(workingHoursSchema, { ...valid, start: "99:00", end: "09:00" }).error).toEqual({ start: [M.time] });
+      expect(submit(legacyHours, { ...valid, start: "99:00", end: "09:00" }).error).toEqual({ start: [M.time] });
     });
     test("every independent problem is reported at once", () => {
-      expect(submit(workingHoursSchema, { timezone: "Nowhere", start: "18:00", end: "17:00" }).error).toEqual({
+      expect(submit(legacyHours, { timezone: "Nowhere", start: "18:00", end: "17:00" }).error).toEqual({
         timezone: [M.timezone],
         days: [M.daysRequired],
         end: [M.endAfterStart],
@@ -292,7 +296,8 @@ describe("whatsappSchema", () => {
 
 describe("bookingSchema", () => {
   const valid = { slotMinutes: "60", bufferMinutes: "0", minNoticeHours: "2", horizonDays: "14" };
-  const fields = Object.keys(BOOKING_LIMITS) as (keyof typeof BOOKING_LIMITS)[];
+  // The step is optional and has its own tests below.
+  const fields = (Object.keys(BOOKING_LIMITS) as (keyof typeof BOOKING_LIMITS)[]).filter((f) => f !== "stepMinutes");
 
   test("DEFAULT_BOOKING is {60, 0, 2, 14} and valid", () => {
     expect(DEFAULT_BOOKING).toEqual({ slotMinutes: 60, bufferMinutes: 0, minNoticeHours: 2, horizonDays: 14 });
@@ -397,7 +402,7 @@ describe("calendarSelectionSchema", () => {
     },
   );
   test("plain objects: stored shape, and wrong types refused", () => {
-    expect(plain(calendarSelectionSchema, STORED.calendar).value).toEqual(STORED.calendar);
+    expect(plain(calendarSelectionSchema, STORED.calendar).value).toEqual({ selectedCalendarIds: STORED.calendar.selectedCalendarIds });
     expect(plain(calendarSelectionSchema, { selectedCalendarIds: [42] }).error?.selectedCalendarIds).toEqual([M.calendarUrl]);
     expect(plain(calendarSelectionSchema, { selectedCalendarIds: "https://x.example/" }).error?.selectedCalendarIds).toEqual([
       M.calendarUrl,
@@ -419,8 +424,9 @@ describe("readSettings", () => {
       workingHours: null,
       whatsapp: null,
       booking: DEFAULT_BOOKING,
-      calendar: { selectedCalendarIds: [] },
+      calendar: { selectedCalendarIds: [], allDayEvents: "busy" },
       locale: DEFAULT_LOCALE,
+      dateOverrides: [],
       problems: [],
     };
     expect(readSettings({})).toEqual(empty);
@@ -454,7 +460,7 @@ describe("readSettings", () => {
     expect(settings.workingHours).toBeNull();
     expect(settings.whatsapp).toBeNull();
     expect(settings.booking).toEqual(DEFAULT_BOOKING);
-    expect(settings.calendar).toEqual({ selectedCalendarIds: [] });
+    expect(settings.calendar).toEqual({ selectedCalendarIds: [], allDayEvents: "busy" });
     expect(settings.problems).toEqual([SETTINGS_PROBLEMS.root]);
   });
 
@@ -470,8 +476,9 @@ describe("readSettings", () => {
       workingHours: null,
       whatsapp: null,
       booking: DEFAULT_BOOKING,
-      calendar: { selectedCalendarIds: [] },
+      calendar: { selectedCalendarIds: [], allDayEvents: "busy" },
       locale: DEFAULT_LOCALE,
+      dateOverrides: [],
       problems: [
         SETTINGS_PROBLEMS.workingHours,
         SETTINGS_PROBLEMS.whatsapp,
@@ -527,7 +534,7 @@ describe("readSettings", () => {
   });
   test("calendar: usable entries kept, the rest dropped with a hint", () => {
     const settings = readSettings({ calendar: { selectedCalendarIds: ["https://a.example/1", 5, "ftp://b", "https://a.example/1"] } });
-    expect(settings.calendar).toEqual({ selectedCalendarIds: ["https://a.example/1"] });
+    expect(settings.calendar).toEqual({ selectedCalendarIds: ["https://a.example/1"], allDayEvents: "busy" });
     expect(settings.problems).toEqual([SETTINGS_PROBLEMS.calendar]);
   });
   test("display name: trimmed, blank ignored, too long refused", () => {
@@ -604,7 +611,8 @@ describe("readSettings", () => {
         Object.keys(settings)
           .filter((k) => k !== "displayName")
           .sort(),
-      ).toEqual(["booking", "calendar", "locale", "problems", "whatsapp", "workingHours"]);
+      ).toEqual(["booking", "calendar", "dateOverrides", "locale", "problems", "whatsapp", "workingHours"]);
+      expect(Array.isArray(settings.dateOverrides)).toBe(true);
       expect(Number.isInteger(settings.booking.slotMinutes)).toBe(true);
       expect(Array.isArray(settings.calendar.selectedCalendarIds)).toBe(true);
     }
@@ -689,4 +697,314 @@ describe("publishProblems", () => {
     const damaged = readSettings({ ...STORED, workingHours: "broken", whatsapp: { phoneE164: "nope" } });
     expect(publishProblems(damaged, "demo")).toEqual([PUBLISH_PROBLEMS.workingHours, PUBLISH_PROBLEMS.whatsapp]);
   });
+});
+
+/* ------------------------------------------------------------------------------------------- */
+/* Issue 9: the week grid, time off, step, all-day events                                      */
+/* ------------------------------------------------------------------------------------------- */
+
+const EMPTY_WEEK = { "1": [], "2": [], "3": [], "4": [], "5": [], "6": [], "7": [] };
+
+describe("workingHoursSchema (the week grid form)", () => {
+  const grid = (extra: Entries = {}): Entries => ({
+    timezone: "Asia/Dubai",
+    "weekly.1[0].start": "06:00",
+    "weekly.1[0].end": "10:00",
+    "weekly.1[1].start": "17:00",
+    "weekly.1[1].end": "21:00",
+    "weekly.5[0].start": "20:00",
+    "weekly.5[0].end": "01:00",
+    ...extra,
+  });
+
+  test("a split Monday and an overnight Friday: weekly is the truth, the seed's keys derived from it", () => {
+    expect(submit(workingHoursSchema, grid({ version: "v1" })).value).toEqual({
+      timezone: "Asia/Dubai",
+      days: [1, 5],
+      start: "06:00",
+      end: "10:00",
+      weekly: {
+        ...EMPTY_WEEK,
+        "1": [
+          { start: "06:00", end: "10:00" },
+          { start: "17:00", end: "21:00" },
+        ],
+        "5": [{ start: "20:00", end: "01:00" }],
+      },
+      version: "v1",
+    });
+  });
+  test("ranges are stored sorted by start, '9:00' padded", () => {
+    const value = submit(workingHoursSchema, {
+      timezone: "UTC",
+      "weekly.2[0].start": "14:00",
+      "weekly.2[0].end": "15:00",
+      "weekly.2[1].start": "9:00",
+      "weekly.2[1].end": "10:00",
+    }).value;
+    expect(value?.weekly["2"]).toEqual([
+      { start: "09:00", end: "10:00" },
+      { start: "14:00", end: "15:00" },
+    ]);
+    expect([value?.start, value?.end]).toEqual(["09:00", "10:00"]);
+  });
+  test("an overnight first range is cut at 23:59 for the seed's keys (start stays before end)", () => {
+    const value = submit(workingHoursSchema, { timezone: "UTC", "weekly.3[0].start": "20:00", "weekly.3[0].end": "00:00" }).value;
+    expect(value).toMatchObject({ days: [3], start: "20:00", end: "23:59" });
+    expect(value?.weekly["3"]).toEqual([{ start: "20:00", end: "00:00" }]);
+  });
+  test.each([
+    ["Dubai", "Asia/Dubai"],
+    ["london", "Europe/London"],
+    ["New York", "America/New_York"],
+    ["  new_york ", "America/New_York"],
+    ["Abu Dhabi", "Asia/Dubai"],
+    ["asia/dubai", "Asia/Dubai"],
+  ])("the zone may be typed as a city: %j -> %s", (typed, zone) => {
+    expect(submit(workingHoursSchema, grid({ timezone: typed })).value?.timezone).toBe(zone);
+    expect(findZoneByCity("Atlantis")).toBeNull();
+  });
+  test("an unknown place is refused with a hint, every other problem reported too", () => {
+    const { error } = submit(workingHoursSchema, grid({ timezone: "Atlantis", "weekly.1[1].end": "25:00" }));
+    expect(error?.timezone).toEqual([H.zoneNotFound("Atlantis")]);
+    expect(error?.["weekly.1[1].end"]).toEqual([M.time]);
+  });
+  test("no range on any day is refused", () => {
+    expect(submit(workingHoursSchema, { timezone: "UTC" }).error).toEqual({ weekly: [H.noHours] });
+  });
+  test("overlapping ranges of one day are refused on that day", () => {
+    const { error } = submit(workingHoursSchema, grid({ "weekly.1[1].start": "09:00" }));
+    expect(error).toEqual({ "weekly.1": [H.overlap("09:00–21:00", "06:00–10:00")] });
+  });
+  test("an overnight range counts into the next day, Sunday's into Monday", () => {
+    const saturday = submit(workingHoursSchema, grid({ "weekly.6[0].start": "00:30", "weekly.6[0].end": "03:00" }));
+    expect(saturday.error).toEqual({ "weekly.6": [H.overlap("00:30–03:00", "Friday 20:00–01:00")] });
+    const sunday = submit(workingHoursSchema, grid({ "weekly.7[0].start": "22:00", "weekly.7[0].end": "07:00" }));
+    expect(sunday.error).toEqual({ "weekly.1": [H.overlap("06:00–10:00", "Sunday 22:00–07:00")] });
+    // Control: touching is not overlapping.
+    expect(submit(workingHoursSchema, grid({ "weekly.6[0].start": "01:00", "weekly.6[0].end": "03:00" })).error).toBeUndefined();
+  });
+  test("at most 6 ranges a day", () => {
+    const six: Entries = { timezone: "UTC" };
+    for (let i = 0; i < 7; i++) {
+      six[`weekly.4[${i}].start`] = `${String(i * 2).padStart(2, "0")}:00`;
+      six[`weekly.4[${i}].end`] = `${String(i * 2 + 1).padStart(2, "0")}:00`;
+    }
+    expect(submit(workingHoursSchema, six).error).toEqual({ "weekly.4": [H.tooManyRanges] });
+    delete six["weekly.4[6].start"];
+    delete six["weekly.4[6].end"];
+    expect(submit(workingHoursSchema, six).value?.weekly["4"]).toHaveLength(6);
+  });
+});
+
+describe("stored workingHours with weekly (readers)", () => {
+  const weekly = { ...EMPTY_WEEK, "2": [{ start: "06:00", end: "10:00" }], "6": [{ start: "20:00", end: "01:00" }] };
+  test("the seed's keys are re-derived from weekly on reading, whatever was stored beside it", () => {
+    const stored = { timezone: "Asia/Dubai", days: [1, 2, 3, 4, 5, 6, 7], start: "00:00", end: "23:59", weekly };
+    expect(readSettings({ workingHours: stored }).workingHours).toEqual({
+      timezone: "Asia/Dubai",
+      days: [2, 6],
+      start: "06:00",
+      end: "10:00",
+      weekly,
+    });
+  });
+  test("a missing weekday key means no hours that day; a stored value without weekly keeps today's meaning", () => {
+    const { "6": _sat, ...partial } = weekly;
+    expect(readSettings({ workingHours: { ...STORED.workingHours, weekly: partial } }).workingHours?.weekly?.["6"]).toEqual([]);
+    expect(readSettings({ workingHours: STORED.workingHours }).workingHours).toEqual(STORED.workingHours);
+  });
+  test("damaged weekly -> null + hint (never half a week)", () => {
+    for (const bad of [{ ...weekly, "2": [{ start: "25:00", end: "10:00" }] }, { ...weekly, "2": "06:00-10:00" }, EMPTY_WEEK]) {
+      const settings = readSettings({ workingHours: { ...STORED.workingHours, weekly: bad } });
+      expect(settings.workingHours).toBeNull();
+      expect(settings.problems).toEqual([SETTINGS_PROBLEMS.workingHours]);
+    }
+  });
+  test("deriveLegacyHours follows the contract", () => {
+    expect(
+      deriveLegacyHours(
+        weeklySchema.parse({
+          "3": [
+            { start: "17:00", end: "21:00" },
+            { start: "06:00", end: "10:00" },
+          ],
+        }),
+      ),
+    ).toEqual({
+      days: [3],
+      start: "06:00",
+      end: "10:00",
+    });
+    expect(deriveLegacyHours(weeklySchema.parse({}))).toBeNull();
+  });
+});
+
+describe("dateOverridesFormSchema (the time-off form)", () => {
+  const off = {
+    "overrides[0].from": "2026-04-06",
+    "overrides[0].to": "2026-04-12",
+    "overrides[0].kind": "off",
+    "overrides[0].note": "Holiday",
+  };
+  test("a week off and a special date, stored sorted by date with ranges only for special hours", () => {
+    const value = submit(dateOverridesFormSchema, {
+      ...off,
+      "overrides[0].ranges[0].start": "09:00", // typed before choosing "day off": dropped
+      "overrides[0].ranges[0].end": "10:00",
+      "overrides[1].from": "2026-03-20",
+      "overrides[1].kind": "hours",
+      "overrides[1].ranges[0].start": "20:30",
+      "overrides[1].ranges[0].end": "01:30",
+      version: "v",
+    }).value;
+    expect(value).toEqual({
+      dateOverrides: [
+        { from: "2026-03-20", to: "2026-03-20", ranges: [{ start: "20:30", end: "01:30" }], note: "" },
+        { from: "2026-04-06", to: "2026-04-12", ranges: [], note: "Holiday" },
+      ],
+      version: "v",
+    });
+  });
+  test("no entries saves an empty list", () => {
+    expect(submit(dateOverridesFormSchema, {}).value).toEqual({ dateOverrides: [], version: undefined });
+  });
+  test("the last day before the first is refused", () => {
+    expect(submit(dateOverridesFormSchema, { ...off, "overrides[0].to": "2026-04-05" }).error).toEqual({
+      "overrides[0].to": [H.toBeforeFrom],
+    });
+  });
+  test("overlapping dates are refused on the later entry (control: adjacent dates are fine)", () => {
+    const second = { "overrides[1].from": "2026-04-12", "overrides[1].to": "2026-04-13", "overrides[1].kind": "off" };
+    expect(submit(dateOverridesFormSchema, { ...off, ...second }).error).toEqual({
+      "overrides[1].from": [H.overrideOverlap("2026-04-06", "2026-04-12")],
+    });
+    expect(submit(dateOverridesFormSchema, { ...off, ...second, "overrides[1].from": "2026-04-13" }).value?.dateOverrides).toHaveLength(2);
+  });
+  test("special hours need a range; bad dates and times are refused", () => {
+    expect(submit(dateOverridesFormSchema, { ...off, "overrides[0].kind": "hours" }).error).toEqual({
+      "overrides[0].kind": [H.specialHoursEmpty],
+    });
+    expect(submit(dateOverridesFormSchema, { ...off, "overrides[0].from": "2026-02-30" }).error?.["overrides[0].from"]).toEqual([
+      H.dateFormat,
+    ]);
+    expect(
+      submit(dateOverridesFormSchema, {
+        ...off,
+        "overrides[0].kind": "hours",
+        "overrides[0].ranges[0].start": "9",
+        "overrides[0].ranges[0].end": "10:00",
+      }).error?.["overrides[0].ranges[0].start"],
+    ).toEqual([M.time]);
+  });
+  test("a note longer than 200 characters is refused", () => {
+    expect(submit(dateOverridesFormSchema, { ...off, "overrides[0].note": "x".repeat(201) }).error).toEqual({
+      "overrides[0].note": [H.noteTooLong],
+    });
+  });
+  test("the stored list is read back; overlapping stored entries keep the first with a hint", () => {
+    const list = [
+      { from: "2026-04-06", to: "2026-04-12", ranges: [], note: "" },
+      { from: "2026-04-10", to: "2026-04-10", ranges: [{ start: "10:00", end: "11:00" }], note: "" },
+      { from: "2026-05-01", to: "2026-05-01", ranges: [], note: "" },
+    ];
+    expect(readSettings({ dateOverrides: [list[0], list[2]] })).toMatchObject({ dateOverrides: [list[0], list[2]], problems: [] });
+    const damaged = readSettings({ dateOverrides: [...list, { from: "soon" }] });
+    expect(damaged.dateOverrides).toEqual([list[0], list[2]]);
+    expect(damaged.problems).toEqual([SETTINGS_PROBLEMS.dateOverrides]);
+    expect(readSettings({ dateOverrides: "none" })).toMatchObject({ dateOverrides: [], problems: [SETTINGS_PROBLEMS.dateOverrides] });
+  });
+});
+
+describe("booking.stepMinutes and calendar.allDayEvents", () => {
+  const valid = { slotMinutes: "60", bufferMinutes: "0", minNoticeHours: "2", horizonDays: "14" };
+  test("step: 5 to 240, empty means the slot length (absent)", () => {
+    expect(submit(bookingSchema, { ...valid, stepMinutes: "30" }).value?.stepMinutes).toBe(30);
+    expect(submit(bookingSchema, { ...valid, stepMinutes: "5" }).value?.stepMinutes).toBe(5);
+    expect(submit(bookingSchema, { ...valid, stepMinutes: "240" }).value?.stepMinutes).toBe(240);
+    // Stored JSON drops the undefined key: absent, as the contract says.
+    expect(JSON.stringify(submit(bookingSchema, { ...valid, stepMinutes: "" }).value)).not.toContain("stepMinutes");
+    for (const bad of ["4", "241", "7.5", "often"]) {
+      expect(submit(bookingSchema, { ...valid, stepMinutes: bad }).error?.stepMinutes, bad).toEqual([
+        "Slots must start every 5 to 240 minutes",
+      ]);
+    }
+  });
+  test("step in stored booking: read when valid, default (absent) when missing, hint when damaged", () => {
+    expect(readSettings({ booking: { ...STORED.booking, stepMinutes: 15 } }).booking.stepMinutes).toBe(15);
+    expect(readSettings({ booking: STORED.booking }).booking).not.toHaveProperty("stepMinutes");
+    const damaged = readSettings({ booking: { ...STORED.booking, stepMinutes: 1 } });
+    expect(damaged.booking).toEqual(STORED.booking);
+    expect(damaged.problems).toEqual([SETTINGS_PROBLEMS.booking]);
+  });
+  test("allDayEvents: busy or as-marked; absent or damaged reads as busy", () => {
+    expect(submit(allDayEventsSchema, { allDayEvents: "as-marked" }).value?.allDayEvents).toBe("as-marked");
+    expect(submit(allDayEventsSchema, { allDayEvents: "free" }).error?.allDayEvents).toHaveLength(1);
+    expect(readSettings({ calendar: { selectedCalendarIds: [], allDayEvents: "as-marked" } }).calendar.allDayEvents).toBe("as-marked");
+    expect(readSettings({ calendar: { selectedCalendarIds: [] } }).calendar.allDayEvents).toBe("busy");
+    const damaged = readSettings({ calendar: { selectedCalendarIds: [], allDayEvents: "sometimes" } });
+    expect(damaged.calendar.allDayEvents).toBe("busy");
+    expect(damaged.problems).toEqual([SETTINGS_PROBLEMS.calendar]);
+  });
+});
+
+describe("grid actions without JavaScript (add, remove, copy)", () => {
+  const payload = {
+    timezone: "Dubai",
+    weekly: {
+      "1": [
+        { start: "06:00", end: "10:00" },
+        { start: "17:00", end: "21:00" },
+      ],
+    },
+    version: "v",
+  };
+  test("intents are parsed strictly", () => {
+    expect(parseHoursIntent("add:3")).toEqual({ type: "add", day: "3" });
+    expect(parseHoursIntent("remove:1:0")).toEqual({ type: "remove", day: "1", index: 0 });
+    expect(parseHoursIntent("copy:7")).toEqual({ type: "copy", day: "7" });
+    for (const bad of ["add:8", "remove:1", "copy", "save", null, "remove:1:x"]) expect(parseHoursIntent(bad), String(bad)).toBeNull();
+    expect(parseTimeOffIntent("remove-range:2:1")).toEqual({ type: "remove-range", index: 2, range: 1 });
+    expect(parseTimeOffIntent("remove-override:x")).toBeNull();
+  });
+  test("add suggests the hour after the last range; remove drops one; copy gives every day the same ranges; typed values kept", () => {
+    const added = applyHoursIntent(payload, { type: "add", day: "1" });
+    expect((added.weekly as Record<string, unknown[]>)["1"]).toEqual([...payload.weekly["1"], { start: "22:00", end: "23:00" }]);
+    expect(added.timezone).toBe("Dubai");
+    expect((applyHoursIntent(payload, { type: "add", day: "2" }).weekly as Record<string, unknown[]>)["2"]).toEqual([
+      { start: "09:00", end: "17:00" },
+    ]);
+    expect((applyHoursIntent(payload, { type: "remove", day: "1", index: 0 }).weekly as Record<string, unknown[]>)["1"]).toEqual([
+      payload.weekly["1"][1],
+    ]);
+    const copied = applyHoursIntent(payload, { type: "copy", day: "1" }).weekly as Record<string, unknown[]>;
+    for (const day of ["1", "2", "3", "4", "5", "6", "7"]) expect(copied[day]).toEqual(payload.weekly["1"]);
+    expect(payload.weekly["1"]).toHaveLength(2); // the input is not changed
+  });
+  test("time off: add an entry for today, add and remove ranges, remove an entry", () => {
+    let p: Record<string, unknown> = { overrides: [] };
+    p = applyTimeOffIntent(p, { type: "add-override" }, "2026-03-01");
+    expect(p.overrides).toEqual([{ from: "2026-03-01", to: "2026-03-01", kind: "off", ranges: [], note: "" }]);
+    p = applyTimeOffIntent(p, { type: "add-range", index: 0 }, "2026-03-01");
+    expect(p.overrides).toEqual([
+      { from: "2026-03-01", to: "2026-03-01", kind: "hours", ranges: [{ start: "09:00", end: "17:00" }], note: "" },
+    ]);
+    p = applyTimeOffIntent(p, { type: "remove-range", index: 0, range: 0 }, "2026-03-01");
+    expect((p.overrides as { ranges: unknown[] }[])[0].ranges).toEqual([]);
+    p = applyTimeOffIntent(p, { type: "remove-override", index: 0 }, "2026-03-01");
+    expect(p.overrides).toEqual([]);
+  });
+});
+
+test("an overlap on one day is reported together with a malformed time on another", () => {
+  const { error } = submit(workingHoursSchema, {
+    timezone: "UTC",
+    "weekly.1[0].start": "06:00",
+    "weekly.1[0].end": "10:00",
+    "weekly.1[1].start": "09:00",
+    "weekly.1[1].end": "12:00",
+    "weekly.2[0].start": "25:00",
+    "weekly.2[0].end": "17:00",
+  });
+  expect(error).toEqual({ "weekly.1": [H.overlap("09:00–12:00", "06:00–10:00")], "weekly.2[0].start": [M.time] });
 });

@@ -187,10 +187,13 @@ export async function buildPublicPage(
   let days: PublicPage["days"] = [];
   try {
     const window = availabilityWindow({ workingHours, rules, now });
-    const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
+    // Extraction depends on the zone and the all-day rule as well as on the selection.
+    const key = `${zone}|${provider.allDayEvents}|${provider.selectedCalendarIds.join(" ")}`;
     const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
     if (stale) state = "stale";
-    const free = computeAvailability({ workingHours, rules, busy, now });
+    // Only the dates and hours of overrides reach the engine; their notes stay private.
+    const dateOverrides = provider.dateOverrides.map(({ from, to, ranges }) => ({ from, to, ranges }));
+    const free = computeAvailability({ workingHours, rules, busy, now, dateOverrides });
     // Slots regrouped by their date in the zone the page is shown in.
     const byDate = new Map<string, PublicSlot[]>();
     for (const day of free) {
@@ -210,7 +213,7 @@ export async function buildPublicPage(
     // Working days the engine left empty are shown as fully booked rather than skipped.
     const freeDates = new Set(free.map((d) => d.date));
     const fullDates = new Set<string>();
-    for (const day of workingDays({ workingHours, rules, now })) {
+    for (const day of workingDays({ workingHours, rules, now, dateOverrides })) {
       if (freeDates.has(day.date)) continue;
       const date = tz ? localDate(day.startMs, tz) : day.date;
       if (!byDate.has(date)) fullDates.add(date);

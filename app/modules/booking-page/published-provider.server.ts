@@ -1,5 +1,12 @@
 import { effectiveTimezone, readSettings } from "~/modules/settings/stored";
-import { type Booking, type LocaleSettings, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
+import {
+  type AllDayEvents,
+  type Booking,
+  type DateOverride,
+  type LocaleSettings,
+  type WhatsApp,
+  type WorkingHours,
+} from "~/modules/settings/schemas";
 import { withService, type Database } from "~/server/db.server";
 
 /**
@@ -17,6 +24,9 @@ export type PublishedProvider = {
   booking: Booking;
   locale: LocaleSettings;
   selectedCalendarIds: string[];
+  allDayEvents: AllDayEvents;
+  /** Server-side only: the notes in here are the provider's and never rendered. */
+  dateOverrides: DateOverride[];
 };
 
 export async function findPublishedProvider(db: Database, slug: string): Promise<PublishedProvider | null> {
@@ -38,5 +48,7 @@ export async function findPublishedProvider(db: Database, slug: string): Promise
     booking: s.booking,
     locale: s.locale,
     selectedCalendarIds: s.calendar.selectedCalendarIds,
+    allDayEvents: s.calendar.allDayEvents,
+    dateOverrides: s.dateOverrides,
   };
 }

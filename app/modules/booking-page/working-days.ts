@@ -1,51 +1,19 @@
 /**
  * The provider's working days inside the booking window, whether or not a slot is free: the page
  * shows "Fully booked" for a working day the engine returned no slots for, instead of letting it
- * vanish. Beside the engine rather than in it, so the engine's contract (free slots only) stays
- * as it is. Pure.
- *
- * When the weekly hours learn per-weekday ranges and date overrides, `workingWindow` is the one
- * place that must read them (a day off by override is not "fully booked").
+ * vanish. A working day is a day the engine would offer at least one slot on if nothing were busy,
+ * so weekly ranges, overnight ranges, date overrides (a day off is not "fully booked"), step,
+ * notice and horizon are counted exactly as for the real slots. Pure.
  */
-import { DateTime } from "luxon";
-import { HHMM_PATTERN, type Booking, type WorkingHours } from "~/modules/settings/schemas";
+import type { Booking, DateOverride, WorkingHours } from "~/modules/settings/schemas";
+import { computeAvailability } from "./availability";
 
 export type WorkingDay = { date: string; startMs: number; endMs: number };
 
-function at(date: DateTime, hhmm: string, zone: string): number {
-  const [, h, m] = HHMM_PATTERN.exec(hhmm) ?? [];
-  return DateTime.fromObject(
-    { year: date.year, month: date.month, day: date.day, hour: Number(h), minute: Number(m) },
-    { zone },
-  ).toMillis();
-}
+type Override = Pick<DateOverride, "from" | "to" | "ranges">;
 
-/** The working window of one calendar date (UTC-midnight DateTime carrying the date), or null. */
-export function workingWindow(workingHours: WorkingHours, date: DateTime): { startMs: number; endMs: number } | null {
-  if (!workingHours.days.includes(date.weekday)) return null;
-  const zone = workingHours.timezone;
-  return { startMs: at(date, workingHours.start, zone), endMs: at(date, workingHours.end, zone) };
-}
-
-/**
- * Working days from today to the horizon (provider's zone) whose hours are not over yet (counting
- * the minimum notice) and start before the horizon: exactly the days that could have had a slot.
- */
-export function workingDays(input: { workingHours: WorkingHours; rules: Booking; now: number }): WorkingDay[] {
-  const { workingHours, rules, now } = input;
-  const zone = workingHours.timezone;
-  const local = DateTime.fromMillis(now, { zone });
-  if (!local.isValid) return [];
-  const earliest = now + rules.minNoticeHours * 3_600_000;
-  const horizonEnd = local.plus({ days: rules.horizonDays }).toMillis();
-  const out: WorkingDay[] = [];
-  let cursor = DateTime.utc(local.year, local.month, local.day);
-  for (let i = 0; i <= rules.horizonDays; i++, cursor = cursor.plus({ days: 1 })) {
-    const window = workingWindow(workingHours, cursor);
-    if (!window) continue;
-    if (window.startMs >= horizonEnd) break;
-    if (window.endMs - rules.slotMinutes * 60_000 < earliest) continue;
-    out.push({ date: cursor.toISODate() ?? "", ...window });
-  }
-  return out;
+export function workingDays(input: { workingHours: WorkingHours; rules: Booking; now: number; dateOverrides?: Override[] }): WorkingDay[] {
+  return computeAvailability({ ...input, busy: [], dateOverrides: input.dateOverrides ?? [] })
+    .filter((day) => day.slots.length > 0)
+    .map((day) => ({ date: day.date, startMs: day.slots[0].startMs, endMs: day.slots[day.slots.length - 1].endMs }));
 }

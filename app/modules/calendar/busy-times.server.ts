@@ -9,7 +9,14 @@ import { assertPublicUrl, PrivateAddressError } from "./network-guard.server";
 import { calendarIntegrationsFor, markIntegrationRejected, recordCalendarHealth, type CalendarHealthEntry } from "./public-reads.server";
 
 /** Whose calendars to read, and how to read floating times and all-day events. */
-export type BusyOwner = { ownerUserId: string; slug: string; timezone: string; selectedCalendarIds: string[] };
+export type BusyOwner = {
+  ownerUserId: string;
+  slug: string;
+  timezone: string;
+  selectedCalendarIds: string[];
+  /** The provider's `calendar.allDayEvents`; absent means "busy". */
+  allDayEvents?: "busy" | "as-marked";
+};
 
 /** Warnings kept per calendar for the settings page (the count is always exact). */
 const KEPT_WARNINGS = 5;
@@ -85,6 +92,7 @@ export async function fetchProviderBusy(
         rangeEnd: window.end,
         zone: provider.timezone,
         ownerEmails,
+        allDayEvents: provider.allDayEvents,
         onWarning: (msg) => {
           warningsCount++;
           if (warnings.length < KEPT_WARNINGS) warnings.push(msg);

@@ -16,7 +16,9 @@
  * - Skipped (not busy): TRANSP:TRANSPARENT, STATUS:CANCELLED (series or one
  *   override), and events where an ATTENDEE matching ownerEmails (every
  *   address the server lists for the owner) has PARTSTAT=DECLINED. Everything
- *   else blocks, including tentative and not-yet-answered invitations.
+ *   else blocks, including tentative and not-yet-answered invitations. Exception: with
+ *   `allDayEvents: "busy"` (the default) an all-day event blocks even when marked TRANSPARENT,
+ *   because iPhone and Mac create every all-day event as "free".
  * - All-day events (DATE values, also DATE-like values written without
  *   VALUE=DATE, as holiday feeds do; DTEND exclusive; no DTEND = one day; DTEND
  *   not after DTSTART = one day) block whole days from midnight to midnight in
@@ -69,6 +71,8 @@ export type ExtractBusyOptions = {
   ownerEmails?: string[];
   /** Data that was read with a best guess (the message names the event); nothing was dropped. */
   onWarning?: (msg: string) => void;
+  /** "busy" (default): all-day events block even when marked free; "as-marked": TRANSP decides. */
+  allDayEvents?: "busy" | "as-marked";
 };
 
 /** An object that cannot be read; the calendar it came from must fail closed. */
@@ -117,6 +121,8 @@ type Ctx = {
   warn: (msg: string) => void;
   warnedZones: Set<string>;
   ownerEmails: Set<string>;
+  /** iPhone and Mac create every all-day event as "free": unless the provider says otherwise, it blocks. */
+  allDayAlwaysBusy: boolean;
   rangeStart: number;
   rangeEnd: number;
 };
@@ -608,9 +614,9 @@ function normalizeAddress(addr: string): string {
     .toLowerCase();
 }
 
-function isBusy(ev: RawEvent, ctx: Ctx): boolean {
+function isBusy(ev: RawEvent, ctx: Ctx, allDay: boolean): boolean {
   if (rawText(ev, "status").toUpperCase() === "CANCELLED") return false;
-  if (rawText(ev, "transp").toUpperCase() === "TRANSPARENT") return false;
+  if (rawText(ev, "transp").toUpperCase() === "TRANSPARENT" && !(allDay && ctx.allDayAlwaysBusy)) return false;
   if (ctx.ownerEmails.size > 0) {
     for (const att of ev.attendees) {
       const value = att[3];
@@ -741,7 +747,7 @@ function parseEvent(comp: ICalComponent, raw: RawEvent, index: number, ctx: Ctx)
     }
     const seq = Number(raw.first.get("sequence")?.[3]);
     const sequence = Number.isFinite(seq) ? seq : 0;
-    return { comp, raw, uid, summary, who, sequence, index, busy: isBusy(raw, ctx), start, span, recurrenceId };
+    return { comp, raw, uid, summary, who, sequence, index, busy: isBusy(raw, ctx, start.isDate), start, span, recurrenceId };
   } catch (err) {
     throw dataError(err, uidValue, summary, who);
   }
@@ -1433,6 +1439,7 @@ export function extractBusy(icsTexts: string[], opts: ExtractBusyOptions & { fas
             warn,
             warnedZones,
             ownerEmails,
+            allDayAlwaysBusy: opts.allDayEvents !== "as-marked",
             rangeStart: opts.rangeStart,
             rangeEnd: opts.rangeEnd,
           },

@@ -1,5 +1,5 @@
 import { publishProblems } from "./publish";
-import type { Booking, CalendarSelection, LocaleSettings, WhatsApp, WorkingHours } from "./schemas";
+import type { Booking, CalendarSelection, DateOverride, LocaleSettings, WhatsApp, WorkingHours } from "./schemas";
 import { readSettings, type Settings } from "./stored";
 import { sectionVersion } from "./version";
 import type { Queryable } from "~/server/db.server";
@@ -26,12 +26,14 @@ export async function getOrCreateProvider(tx: Queryable, userId: string): Promis
   return { ...row, settings: readSettings(row.settings) };
 }
 
-export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar" | "locale";
+export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar" | "locale" | "dateOverrides";
 type SectionValue = {
   workingHours: WorkingHours;
   whatsapp: WhatsApp;
   booking: Booking;
-  calendar: CalendarSelection;
+  // Two forms share this key (the selection and the all-day switch): each writes only its fields.
+  calendar: Partial<CalendarSelection>;
+  dateOverrides: DateOverride[];
   locale: LocaleSettings;
 };
 
@@ -71,6 +73,15 @@ export async function saveSection<K extends SectionKey>(
     await tx.query(
       "update public.providers set settings = jsonb_set(settings, array[$2::text], $3::jsonb, true), timezone = $4 where owner_user_id = $1",
       [userId, key, json, (value as WorkingHours).timezone],
+    );
+  } else if (key === "calendar") {
+    // Merged into the section in SQL, still one key and one statement: the selection form does not
+    // wipe the all-day switch and vice versa. A non-object (damaged) section is replaced.
+    await tx.query(
+      `update public.providers set settings = jsonb_set(settings, '{calendar}',
+         case when jsonb_typeof(settings -> 'calendar') = 'object' then (settings -> 'calendar') || $2::jsonb else $2::jsonb end, true)
+       where owner_user_id = $1`,
+      [userId, json],
     );
   } else {
     await tx.query(

@@ -34,6 +34,7 @@ export const BOOKING_LIMITS = {
   bufferMinutes: { min: 0, max: 120 },
   minNoticeHours: { min: 0, max: 72 },
   horizonDays: { min: 1, max: 90 },
+  stepMinutes: { min: 5, max: 240 },
 } as const;
 
 export const SETTINGS_MESSAGES = {
@@ -172,6 +173,28 @@ const version = z.string().optional();
 /* Working hours                                                                             */
 /* ----------------------------------------------------------------------------------------- */
 
+/** ISO weekdays as the keys of `workingHours.weekly`: "1" = Monday ... "7" = Sunday. */
+export const WEEKDAY_KEYS = ["1", "2", "3", "4", "5", "6", "7"] as const;
+export type WeekdayKey = (typeof WEEKDAY_KEYS)[number];
+export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+export const MAX_RANGES_PER_DAY = 6;
+export const MAX_DATE_OVERRIDES = 100;
+export const OVERRIDE_NOTE_MAX_LENGTH = 200;
+
+export const HOURS_MESSAGES = {
+  noHours: "Add at least one working time",
+  tooManyRanges: `At most ${MAX_RANGES_PER_DAY} time ranges per day`,
+  overlap: (a: string, b: string) => `${a} overlaps ${b}`,
+  zoneNotFound: (text: string) =>
+    `No time zone found for “${text}”. Try a nearby big city (e.g. Dubai, London, New York) or a zone like Europe/Berlin`,
+  dateFormat: "Use a date like 2026-03-01",
+  toBeforeFrom: "The last day must be on or after the first day",
+  overrideOverlap: (from: string, to: string) => `Overlaps the dates ${from} to ${to}; change one of them`,
+  tooManyOverrides: `At most ${MAX_DATE_OVERRIDES} dates`,
+  noteTooLong: `Keep the note to at most ${OVERRIDE_NOTE_MAX_LENGTH} characters`,
+  specialHoursEmpty: "Add at least one time range, or choose “Day off”",
+} as const;
+
 const timeField = safeText(
   { label: "The time", typeError: SETTINGS_MESSAGES.time },
   z.string().transform((raw, ctx) => {
@@ -184,14 +207,144 @@ const timeField = safeText(
   }),
 );
 
-const workingHoursShape = {
-  timezone: safeText(
-    { label: "The time zone", typeError: SETTINGS_MESSAGES.timezone },
-    z.string().trim().refine(isIanaZone, SETTINGS_MESSAGES.timezone).transform(canonicalZoneCase),
-  ),
-  // Validated as a whole so every problem lands on `days` (one error list under the checkboxes).
-  // Optional on input only so getZodConstraint does not mark every day checkbox `required`
-  // (the browser would then demand all seven); "none ticked" is still refused below.
+export const timeRangeSchema = z.object({ start: timeField, end: timeField });
+export type TimeRange = z.output<typeof timeRangeSchema>;
+
+/** Minutes since midnight of an "HH:MM" that already passed the schema. */
+export function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/**
+ * Wall-clock length of a range in minutes, 1..1440: an end not after the start runs past
+ * midnight into the next day ("20:00"-"01:00" = 5 h; "00:00" as end = midnight; equal = 24 h).
+ */
+export function rangeMinutes(r: TimeRange): number {
+  const d = minutesOf(r.end) - minutesOf(r.start);
+  return d > 0 ? d : d + 1440;
+}
+
+export function formatRange(r: TimeRange): string {
+  return `${r.start}–${r.end}`;
+}
+
+/**
+ * Overlaps among ranges laid out on a cycle of `days` days (7 for the week, 1 for a repeated
+ * date pattern): an overnight range counts into the next day, Sunday's into Monday. Returns, for
+ * each overlap found, the index of the day and range that is overlapped by an earlier-starting one.
+ */
+function cyclicOverlaps(days: TimeRange[][], cycleDays: number): { day: number; index: number; other: { day: number; index: number } }[] {
+  const cycle = cycleDays * 1440;
+  const items: { s: number; e: number; day: number; index: number }[] = [];
+  days.forEach((ranges, day) =>
+    ranges.forEach((r, index) => {
+      const s = day * 1440 + minutesOf(r.start);
+      items.push({ s, e: s + rangeMinutes(r), day, index });
+    }),
+  );
+  items.sort((a, b) => a.s - b.s || a.e - b.e);
+  const out: { day: number; index: number; other: { day: number; index: number } }[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const a = items[i];
+    for (let j = i + 1; j < items.length; j++) {
+      const b = items[j];
+      if (b.s >= a.e) break;
+      out.push({ day: b.day, index: b.index, other: { day: a.day, index: a.index } });
+    }
+    // Wrapped past the end of the cycle (Sunday night into Monday): compare with the first ones.
+    if (a.e > cycle) {
+      for (const b of items) {
+        if (b.s + cycle >= a.e) break;
+        if (b === a) continue;
+        out.push({ day: b.day, index: b.index, other: { day: a.day, index: a.index } });
+      }
+    }
+  }
+  return out;
+}
+
+function checkRanges(
+  days: TimeRange[][],
+  cycleDays: number,
+  pathOf: (day: number) => (string | number)[],
+  name: (day: number) => string,
+  ctx: z.core.$RefinementCtx,
+) {
+  days.forEach((ranges, day) => {
+    if (ranges.length > MAX_RANGES_PER_DAY) ctx.addIssue({ code: "custom", path: pathOf(day), message: HOURS_MESSAGES.tooManyRanges });
+  });
+  const reported = new Set<string>();
+  for (const o of cyclicOverlaps(days, cycleDays)) {
+    const key = `${o.day}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const mine = days[o.day][o.index];
+    const other = days[o.other.day][o.other.index];
+    const otherName = o.other.day === o.day ? formatRange(other) : `${name(o.other.day)} ${formatRange(other)}`;
+    ctx.addIssue({ code: "custom", path: pathOf(o.day), message: HOURS_MESSAGES.overlap(formatRange(mine), otherName) });
+  }
+}
+
+/** A day's ranges as the form sends them: missing (no range left) means none. */
+const dayRanges = z.array(timeRangeSchema).optional().default([]);
+
+const weeklyShape = Object.fromEntries(WEEKDAY_KEYS.map((k) => [k, dayRanges])) as Record<WeekdayKey, typeof dayRanges>;
+
+/** `workingHours.weekly`: ISO weekday "1".."7" -> ranges, sorted by start, no overlaps, at most 6 a day. */
+export const weeklySchema = z
+  .object(weeklyShape)
+  // Runs even when some time is malformed (those ranges are left out), so that an overlap on
+  // Monday is reported together with a typo on Tuesday.
+  .superRefine(
+    (weekly, ctx) => {
+      const days = WEEKDAY_KEYS.map((k) => {
+        const list: unknown = (weekly as Record<string, unknown>)[k];
+        return (Array.isArray(list) ? list : [])
+          .filter((r): r is TimeRange => HHMM_STRICT.test(String(r?.start)) && HHMM_STRICT.test(String(r?.end)))
+          .sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+      });
+      checkRanges(
+        days,
+        7,
+        (day) => [WEEKDAY_KEYS[day]],
+        (day) => WEEKDAY_NAMES[day],
+        ctx,
+      );
+    },
+    { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+  )
+  .transform((weekly) => {
+    const out = {} as Record<WeekdayKey, TimeRange[]>;
+    for (const k of WEEKDAY_KEYS) out[k] = [...weekly[k]].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+    return out;
+  });
+export type WeeklyHours = z.output<typeof weeklySchema>;
+
+/**
+ * The seed's keys derived from `weekly` (the contract): `days` = weekdays with a range, `start`/
+ * `end` = the first range of the first such day. An overnight first range is cut at 23:59 so a
+ * reader that knows only the seed's rule (start before end) still sees valid hours. Null when
+ * the week has no range at all.
+ */
+export function deriveLegacyHours(weekly: WeeklyHours): { days: number[]; start: string; end: string } | null {
+  const days = WEEKDAY_KEYS.filter((k) => weekly[k].length > 0).map(Number);
+  for (const day of days) {
+    for (const r of weekly[String(day) as WeekdayKey]) {
+      const end = minutesOf(r.end) > minutesOf(r.start) ? r.end : "23:59";
+      if (end > r.start) return { days, start: r.start, end };
+    }
+  }
+  return null;
+}
+
+const timezoneField = safeText(
+  { label: "The time zone", typeError: SETTINGS_MESSAGES.timezone },
+  z.string().trim().refine(isIanaZone, SETTINGS_MESSAGES.timezone).transform(canonicalZoneCase),
+);
+
+const legacyShape = {
+  timezone: timezoneField,
+  // Validated as a whole so every problem lands on `days`.
   days: z
     .array(z.unknown(), { error: SETTINGS_MESSAGES.daysRequired })
     .optional()
@@ -236,16 +389,270 @@ const endAfterStart = [
   },
 ] as const;
 
-export const workingHoursValueSchema = z.object(workingHoursShape).superRefine(...endAfterStart);
-export const workingHoursSchema = z.object({ ...workingHoursShape, version }).superRefine(...endAfterStart);
+/**
+ * The stored `workingHours`: the seed's keys, always valid, plus optional `weekly`. With `weekly`
+ * the seed's keys are re-derived from it on reading, so they can never claim more than the week.
+ */
+export const workingHoursValueSchema = z
+  .object({ ...legacyShape, weekly: weeklySchema.optional() })
+  .superRefine(...endAfterStart)
+  .transform((v, ctx) => {
+    if (!v.weekly) return v;
+    const legacy = deriveLegacyHours(v.weekly);
+    if (!legacy) {
+      ctx.addIssue({ code: "custom", path: ["weekly"], message: HOURS_MESSAGES.noHours });
+      return z.NEVER;
+    }
+    return { timezone: v.timezone, ...legacy, weekly: v.weekly };
+  });
 export type WorkingHours = z.output<typeof workingHoursValueSchema>;
 
+/**
+ * The hours form: a zone and the week grid. The zone may be typed as a city ("Dubai"); the
+ * lookup runs here, so the browser (with JavaScript) and the server resolve it the same way.
+ * conform reads its constraints from this object (it cannot read through a transform at the root);
+ * `workingHoursSchema` adds what is stored.
+ */
+export const workingHoursFormSchema = z
+  .object({
+    timezone: z
+      .string({ error: SETTINGS_MESSAGES.timezone })
+      .trim()
+      .min(1, SETTINGS_MESSAGES.timezone)
+      .transform((text, ctx) => {
+        const zone = resolveZone(text);
+        if (!zone) {
+          ctx.addIssue({ code: "custom", message: HOURS_MESSAGES.zoneNotFound(text) });
+          return z.NEVER;
+        }
+        return zone;
+      }),
+    // Optional on input: the grid with every range removed sends no `weekly` field at all.
+    weekly: weeklySchema.optional(),
+    version,
+  })
+  .superRefine((v, ctx) => {
+    if (!v.weekly || !deriveLegacyHours(v.weekly)) ctx.addIssue({ code: "custom", path: ["weekly"], message: HOURS_MESSAGES.noHours });
+  });
+
+/** The hours form as saved: `weekly` plus the seed's keys derived from it (the contract). */
+export const workingHoursSchema = workingHoursFormSchema.transform((v) => {
+  const weekly = v.weekly!; // the refinement above refused a week without hours
+  return { timezone: v.timezone, ...deriveLegacyHours(weekly)!, weekly, version: v.version };
+});
+
 /** What the hours form suggests before anything is saved (the zone comes from the provider row). */
-export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone">> = Object.freeze({
+export const DEFAULT_WORKING_HOURS: Readonly<Omit<WorkingHours, "timezone" | "weekly">> = Object.freeze({
   days: [1, 2, 3, 4, 5],
   start: "09:00",
   end: "17:00",
 });
+
+/** The week a stored value means: `weekly` when present, else the seed's `days` x `start`-`end`. */
+export function weeklyOf(wh: Pick<WorkingHours, "days" | "start" | "end" | "weekly">): WeeklyHours {
+  if (wh.weekly) return wh.weekly;
+  const out = {} as Record<WeekdayKey, TimeRange[]>;
+  for (const k of WEEKDAY_KEYS) out[k] = wh.days.includes(Number(k)) ? [{ start: wh.start, end: wh.end }] : [];
+  return out;
+}
+
+/** A typed zone or city -> the IANA zone it means ("asia/dubai", "Dubai" -> "Asia/Dubai"); null if none. */
+export function resolveZone(text: string): string | null {
+  const t = text.trim();
+  if (!t) return null;
+  return isIanaZone(t) ? canonicalZoneCase(t) : findZoneByCity(t);
+}
+
+/* ----------------------------------------------------------------------------------------- */
+/* Time zone lookup by city                                                                  */
+/* ----------------------------------------------------------------------------------------- */
+
+/** Cities people type that are not the last part of an IANA zone name. */
+const CITY_ALIASES: Record<string, string> = {
+  "abu dhabi": "Asia/Dubai",
+  sharjah: "Asia/Dubai",
+  ajman: "Asia/Dubai",
+  "ras al khaimah": "Asia/Dubai",
+  fujairah: "Asia/Dubai",
+  "al ain": "Asia/Dubai",
+  doha: "Asia/Qatar",
+  manama: "Asia/Bahrain",
+  mumbai: "Asia/Kolkata",
+  delhi: "Asia/Kolkata",
+  "new delhi": "Asia/Kolkata",
+  bangalore: "Asia/Kolkata",
+  bengaluru: "Asia/Kolkata",
+  chennai: "Asia/Kolkata",
+  beijing: "Asia/Shanghai",
+  "san francisco": "America/Los_Angeles",
+  seattle: "America/Los_Angeles",
+  washington: "America/New_York",
+  boston: "America/New_York",
+  miami: "America/New_York",
+  dallas: "America/Chicago",
+  houston: "America/Chicago",
+  munich: "Europe/Berlin",
+  hamburg: "Europe/Berlin",
+  frankfurt: "Europe/Berlin",
+  geneva: "Europe/Zurich",
+  milan: "Europe/Rome",
+  barcelona: "Europe/Madrid",
+  manchester: "Europe/London",
+  edinburgh: "Europe/London",
+  "saint petersburg": "Europe/Moscow",
+  "st petersburg": "Europe/Moscow",
+  jeddah: "Asia/Riyadh",
+  mecca: "Asia/Riyadh",
+  medina: "Asia/Riyadh",
+  "kuwait city": "Asia/Kuwait",
+  "ho chi minh city": "Asia/Ho_Chi_Minh",
+  kyiv: "Europe/Kyiv",
+  kiev: "Europe/Kyiv",
+  montreal: "America/Toronto",
+  melbourne: "Australia/Melbourne",
+};
+
+function normalizeCity(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[_\-.,']/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * "Dubai" -> "Asia/Dubai", "new york" -> "America/New_York": the zone whose city part matches,
+ * else a short list of well-known cities. Null when nothing matches. Intl's list is used, so the
+ * browser and the server agree; a result is always a zone Intl accepts.
+ */
+export function findZoneByCity(text: string): string | null {
+  const wanted = normalizeCity(text);
+  if (!wanted) return null;
+  const alias = CITY_ALIASES[wanted];
+  const candidates: string[] = [];
+  if (alias) candidates.push(alias);
+  let zones: string[] = [];
+  try {
+    zones = Intl.supportedValuesOf("timeZone");
+  } catch {
+    zones = [];
+  }
+  for (const zone of zones) {
+    const city = zone.slice(zone.lastIndexOf("/") + 1);
+    if (normalizeCity(city) === wanted) candidates.push(zone);
+  }
+  for (const zone of candidates) {
+    if (isIanaZone(zone)) return canonicalZoneCase(zone);
+  }
+  return null;
+}
+
+/* ----------------------------------------------------------------------------------------- */
+/* Date overrides (time off and special dates)                                               */
+/* ----------------------------------------------------------------------------------------- */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isIsoDate(text: string): boolean {
+  const m = ISO_DATE.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === text;
+}
+
+const dateField = z.string({ error: HOURS_MESSAGES.dateFormat }).trim().refine(isIsoDate, HOURS_MESSAGES.dateFormat);
+
+const noteField = z
+  .string()
+  .trim()
+  .max(OVERRIDE_NOTE_MAX_LENGTH, HOURS_MESSAGES.noteTooLong)
+  .optional()
+  .transform((n) => n ?? "");
+
+/** One stored override: dates inclusive in the provider's zone; `ranges: []` is time off. */
+export const dateOverrideSchema = z
+  .object({ from: dateField, to: dateField, ranges: z.array(timeRangeSchema).optional().default([]), note: noteField })
+  .superRefine((o, ctx) => {
+    if (o.to < o.from) ctx.addIssue({ code: "custom", path: ["to"], message: HOURS_MESSAGES.toBeforeFrom });
+    // Each date of a multi-day override has the same hours, so check them as a repeating day.
+    const sorted = [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+    checkRanges(
+      [sorted],
+      1,
+      () => ["ranges"],
+      () => "the next day's",
+      ctx,
+    );
+  })
+  .transform((o) => ({ ...o, ranges: [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start)) }));
+export type DateOverride = z.output<typeof dateOverrideSchema>;
+
+function checkOverrideList(list: DateOverride[], ctx: z.core.$RefinementCtx, pathOf: (i: number) => (string | number)[]) {
+  if (list.length > MAX_DATE_OVERRIDES) ctx.addIssue({ code: "custom", path: [], message: HOURS_MESSAGES.tooManyOverrides });
+  const order = list.map((o, i) => ({ o, i })).sort((a, b) => (a.o.from < b.o.from ? -1 : a.o.from > b.o.from ? 1 : a.i - b.i));
+  for (let k = 1; k < order.length; k++) {
+    for (let j = k - 1; j >= 0; j--) {
+      if (order[j].o.to >= order[k].o.from) {
+        ctx.addIssue({ code: "custom", path: pathOf(order[k].i), message: HOURS_MESSAGES.overrideOverlap(order[j].o.from, order[j].o.to) });
+        break;
+      }
+    }
+  }
+}
+
+/** The stored `dateOverrides`: sorted by first date, no two sharing a date, at most 100. */
+export const dateOverridesValueSchema = z
+  .array(dateOverrideSchema)
+  .superRefine((list, ctx) => checkOverrideList(list, ctx, (i) => [i, "from"]))
+  .transform((list) => [...list].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)));
+
+/**
+ * The time-off form: each entry has a kind ("off" = the whole day, "hours" = special hours) so
+ * that typed ranges are kept while "Day off" is chosen, and dropped when saving. As with the
+ * hours form, conform reads this object; `dateOverridesFormSchema` adds what is stored.
+ */
+export const timeOffFormSchema = z
+  .object({
+    overrides: z
+      .array(
+        z
+          .object({
+            from: dateField,
+            to: dateField.optional(),
+            kind: z.enum(["off", "hours"], { error: "Choose a day off or special hours" }).default("off"),
+            ranges: z.array(timeRangeSchema).optional().default([]),
+            note: noteField,
+          })
+          .transform((o) => ({ from: o.from, to: o.to ?? o.from, kind: o.kind, ranges: o.kind === "off" ? [] : o.ranges, note: o.note }))
+          .superRefine((o, ctx) => {
+            if (o.kind === "hours" && o.ranges.length === 0)
+              ctx.addIssue({ code: "custom", path: ["kind"], message: HOURS_MESSAGES.specialHoursEmpty });
+            if (o.to < o.from) ctx.addIssue({ code: "custom", path: ["to"], message: HOURS_MESSAGES.toBeforeFrom });
+            const sorted = [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start));
+            checkRanges(
+              [sorted],
+              1,
+              () => ["ranges"],
+              () => "the next day's",
+              ctx,
+            );
+          }),
+      )
+      .optional()
+      .default([]),
+    version,
+  })
+  .superRefine((v, ctx) => checkOverrideList(v.overrides as DateOverride[], ctx, (i) => ["overrides", i, "from"]));
+
+/** The time-off form as saved: the stored list, sorted by first date. */
+export const dateOverridesFormSchema = timeOffFormSchema.transform((v) => ({
+  dateOverrides: v.overrides
+    .map((o) => ({ from: o.from, to: o.to, ranges: [...o.ranges].sort((a, b) => minutesOf(a.start) - minutesOf(b.start)), note: o.note }))
+    .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)),
+  version: v.version,
+}));
 
 /* ----------------------------------------------------------------------------------------- */
 /* WhatsApp                                                                                  */
@@ -333,9 +740,23 @@ export const bookingShape = {
   }),
 };
 
-const bookingValueSchema = z.object(bookingShape);
-export const bookingSchema = z.object({ ...bookingShape, version });
+/** How often slots start; absent (an empty input) means every `slotMinutes`. */
+export const stepMinutesField = z.preprocess(
+  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+  wholeNumber(L.stepMinutes.min, L.stepMinutes.max, {
+    required: "Enter how often slots start, or leave it empty",
+    range: `Slots must start every ${L.stepMinutes.min} to ${L.stepMinutes.max} minutes`,
+  }).optional(),
+);
+
+const bookingValueSchema = z.object({ ...bookingShape, stepMinutes: stepMinutesField });
+export const bookingSchema = z.object({ ...bookingShape, stepMinutes: stepMinutesField, version });
 export type Booking = z.output<typeof bookingValueSchema>;
+
+/** The step the engine uses: `stepMinutes`, or the slot length when none is set. */
+export function stepOf(b: Pick<Booking, "slotMinutes" | "stepMinutes">): number {
+  return b.stepMinutes ?? b.slotMinutes;
+}
 
 export const DEFAULT_BOOKING: Readonly<Booking> = Object.freeze({
   slotMinutes: 60,
@@ -395,7 +816,15 @@ const calendarShape = {
     }),
 };
 
-export const calendarValueSchema = z.object(calendarShape);
+/**
+ * iPhone and Mac create all-day events as "free": "busy" (the default, also when absent) makes
+ * every all-day event block its days; "as-marked" lets an all-day event marked free stay free.
+ */
+export const ALL_DAY_EVENTS = ["busy", "as-marked"] as const;
+export type AllDayEvents = (typeof ALL_DAY_EVENTS)[number];
+export const allDayEventsField = z.enum(ALL_DAY_EVENTS, { error: "Choose how all-day events count" });
+
+export const calendarValueSchema = z.object({ ...calendarShape, allDayEvents: allDayEventsField.optional() });
 export const calendarSelectionSchema = z.object({ ...calendarShape, version });
 export type CalendarSelection = z.output<typeof calendarValueSchema>;
 
@@ -494,6 +923,9 @@ export const DEFAULT_LOCALE: Readonly<LocaleSettings> = Object.freeze({
   ],
 });
 
+/** The all-day switch on the calendar page: its own small form, merged into `calendar`. */
+export const allDayEventsSchema = z.object({ allDayEvents: allDayEventsField, version });
+
 /** The stored shape of each section (form schemas minus `version`). */
 export const settingsValueSchemas = {
   workingHours: workingHoursValueSchema,
@@ -501,4 +933,5 @@ export const settingsValueSchemas = {
   booking: bookingValueSchema,
   calendar: calendarValueSchema,
   locale: localeValueSchema,
+  dateOverrides: dateOverridesValueSchema,
 } as const;

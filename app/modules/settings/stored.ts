@@ -17,6 +17,13 @@ import {
   localeShape,
   DEFAULT_LOCALE,
   type LocaleSettings,
+  allDayEventsField,
+  dateOverrideSchema,
+  dateOverridesValueSchema,
+  stepMinutesField,
+  MAX_DATE_OVERRIDES,
+  type AllDayEvents,
+  type DateOverride,
   type Booking,
   type WhatsApp,
   type WorkingHours,
@@ -36,15 +43,18 @@ export const SETTINGS_PROBLEMS = {
   calendar: "The calendar selection was stored in an old or damaged format; please choose your calendars again.",
   displayName: "Your display name was stored in a damaged format; please save your profile again.",
   locale: "Page language and clock settings were stored in a damaged format, so defaults are shown; please save them again.",
+  dateOverrides: "Some time off or special dates were stored in a damaged format and are ignored; please review them.",
 } as const;
 
 export type Settings = {
   workingHours: WorkingHours | null;
   whatsapp: WhatsApp | null;
   booking: Booking;
-  calendar: { selectedCalendarIds: string[] };
+  calendar: { selectedCalendarIds: string[]; allDayEvents: AllDayEvents };
   /** Page language, digits, clock and clients' zones: defaults (the page as it always was) until saved. */
   locale: LocaleSettings;
+  /** Time off and special dates, sorted by first date; past ones are kept until removed. */
+  dateOverrides: DateOverride[];
   displayName?: string;
   /** Human hints about stored data that could not be used; empty when everything was fine. */
   problems: string[];
@@ -67,8 +77,9 @@ function emptySettings(): Settings {
     workingHours: null,
     whatsapp: null,
     booking: { ...DEFAULT_BOOKING },
-    calendar: { selectedCalendarIds: [] },
+    calendar: { selectedCalendarIds: [], allDayEvents: "busy" },
     locale: defaultLocale(),
+    dateOverrides: [],
     problems: [],
   };
 }
@@ -132,21 +143,28 @@ function readBooking(value: unknown, problems: string[]): Booking {
   // Field by field: one bad number should not reset the others.
   const booking: Booking = { ...DEFAULT_BOOKING };
   let damaged = false;
-  for (const key of Object.keys(bookingShape) as (keyof Booking)[]) {
+  for (const key of Object.keys(bookingShape) as (keyof typeof bookingShape)[]) {
     const raw = own(value, key);
     if (raw === undefined) continue; // added in a later version: default, nothing to report
     const parsed = bookingShape[key].safeParse(raw);
     if (parsed.success) booking[key] = parsed.data;
     else damaged = true;
   }
+  const step = own(value, "stepMinutes");
+  if (step !== undefined) {
+    const parsed = stepMinutesField.safeParse(step);
+    if (parsed.success && parsed.data !== undefined) booking.stepMinutes = parsed.data;
+    else damaged = true;
+  }
   if (damaged) problems.push(SETTINGS_PROBLEMS.booking);
   return booking;
 }
 
-function readCalendar(value: unknown, problems: string[]): { selectedCalendarIds: string[] } {
+function readCalendar(value: unknown, problems: string[]): Settings["calendar"] {
   const parsed = calendarValueSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { selectedCalendarIds: parsed.data.selectedCalendarIds, allDayEvents: parsed.data.allDayEvents ?? "busy" };
   problems.push(SETTINGS_PROBLEMS.calendar);
+  const allDay = allDayEventsField.safeParse(isRecord(value) ? own(value, "allDayEvents") : undefined);
   // Keep the entries that are still usable rather than dropping the whole selection.
   const items = isRecord(value) ? own(value, "selectedCalendarIds") : undefined;
   const ids: string[] = [];
@@ -155,7 +173,24 @@ function readCalendar(value: unknown, problems: string[]): { selectedCalendarIds
       if (typeof item === "string" && isHttpUrl(item.trim()) && !ids.includes(item.trim())) ids.push(item.trim());
     }
   }
-  return { selectedCalendarIds: ids.slice(0, MAX_SELECTED_CALENDARS) };
+  // A damaged switch counts as "busy": an all-day event must not free a day by accident.
+  return { selectedCalendarIds: ids.slice(0, MAX_SELECTED_CALENDARS), allDayEvents: allDay.success ? allDay.data : "busy" };
+}
+
+function readDateOverrides(value: unknown, problems: string[]): DateOverride[] {
+  const parsed = dateOverridesValueSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  problems.push(SETTINGS_PROBLEMS.dateOverrides);
+  if (!Array.isArray(value)) return [];
+  // Keep every readable entry that does not share a date with an earlier kept one.
+  const kept: DateOverride[] = [];
+  for (const item of value.slice(0, MAX_DATE_OVERRIDES)) {
+    const one = dateOverrideSchema.safeParse(item);
+    if (!one.success) continue;
+    if (kept.some((k) => k.from <= one.data.to && one.data.from <= k.to)) continue;
+    kept.push(one.data);
+  }
+  return kept.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
 }
 
 function readSettingsUnsafe(raw: unknown): Settings {
@@ -195,6 +230,8 @@ function readSettingsUnsafe(raw: unknown): Settings {
 
   const locale = own(root, "locale");
   if (locale !== undefined && locale !== null) settings.locale = readLocale(locale, problems);
+  const dateOverrides = own(root, "dateOverrides");
+  if (dateOverrides !== undefined && dateOverrides !== null) settings.dateOverrides = readDateOverrides(dateOverrides, problems);
 
   const displayName = own(root, "displayName");
   if (displayName !== undefined && displayName !== null) {

@@ -11,7 +11,6 @@ import {
   profileSchema,
   TEMPLATE_MAX_LENGTH,
   whatsappSchema,
-  workingHoursSchema,
 } from "~/modules/settings/schemas";
 import { SLUG_RULES } from "~/modules/settings/slug";
 

@@ -8,6 +8,7 @@ import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modu
 import { getDb } from "~/server/db.server";
 import { pageCacheTtlMs } from "./cache-control.server";
 import { onProviderChanged } from "~/server/provider-events.server";
+import { initials, nextFreeLabel, sessionLabel } from "./profile-card";
 
 /** Exactly what the public page renders: public fields only, strings ready to print. */
 export type PublicPage = {
@@ -20,6 +21,19 @@ export type PublicPage = {
   chatHref: string | null;
   horizonDays: number;
   days: { date: string; label: string; slots: { time: string; href: string | null; label: string }[] }[];
+  /** The provider's card (issue 13): public texts only, each optional. */
+  profile: {
+    headline: string | null;
+    about: string | null;
+    location: string | null;
+    price: string | null;
+    /** Fingerprint of the stored photo (/p/<hash>.webp), or null: then `initials` are shown. */
+    photo: string | null;
+    initials: string;
+    session: string;
+  };
+  /** The first free slot as people say it ("tomorrow 07:00"), for the link preview. */
+  nextFree: string | null;
   etag: string;
 };
 
@@ -65,12 +79,15 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
 
   let state: PublicPage["state"] = "ok";
   let days: PublicPage["days"] = [];
+  let firstStartMs: number | null = null;
   try {
     const window = availabilityWindow({ workingHours, rules, now });
     const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
     const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
     if (stale) state = "stale";
-    days = computeAvailability({ workingHours, rules, busy, now }).map((day) => ({
+    const available = computeAvailability({ workingHours, rules, busy, now });
+    firstStartMs = available[0]?.slots[0]?.startMs ?? null;
+    days = available.map((day) => ({
       date: day.date,
       label: DateTime.fromISO(day.date, { zone }).setLocale("en-GB").toFormat("cccc d LLLL"),
       slots: day.slots.map((slot) => {
@@ -88,8 +105,9 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
     state = "unavailable";
   }
 
+  const name = provider.displayName ?? provider.slug;
   const page: Omit<PublicPage, "etag"> = {
-    name: provider.displayName ?? provider.slug,
+    name,
     zone,
     zoneLabel: `${zone.replace(/_/g, " ")} time (${DateTime.fromMillis(now, { zone }).toFormat("ZZZZ")})`,
     state,
@@ -97,6 +115,16 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
     chatHref,
     horizonDays: rules.horizonDays,
     days,
+    profile: {
+      headline: provider.profile.headline ?? null,
+      about: provider.profile.about ?? null,
+      location: provider.profile.location ?? null,
+      price: provider.profile.price ?? null,
+      photo: provider.profile.photo ?? null,
+      initials: initials(name),
+      session: sessionLabel(rules.slotMinutes),
+    },
+    nextFree: firstStartMs !== null ? nextFreeLabel(firstStartMs, zone, now) : null,
   };
   // A strong validator of exactly what is rendered: same data, same bytes.
   const etag = `"${crypto.createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 27)}"`;

@@ -1,5 +1,5 @@
 import { effectiveTimezone, readSettings } from "~/modules/settings/stored";
-import { type Booking, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
+import { type Booking, type ProfileDetails, type WhatsApp, type WorkingHours } from "~/modules/settings/schemas";
 import { withService, type Database } from "~/server/db.server";
 
 /**
@@ -11,6 +11,8 @@ export type PublishedProvider = {
   ownerUserId: string; // server-side only: keys the busy-time cache, never rendered
   slug: string;
   displayName: string | null;
+  /** Public profile texts and the photo fingerprint (issue 13); all optional. */
+  profile: ProfileDetails;
   timezone: string;
   workingHours: WorkingHours | null;
   whatsapp: WhatsApp | null;
@@ -31,6 +33,7 @@ export async function findPublishedProvider(db: Database, slug: string): Promise
     ownerUserId: row.owner_user_id,
     slug: row.public_slug,
     displayName: s.displayName ?? null,
+    profile: s.profile ?? {},
     timezone: effectiveTimezone(s, row.timezone),
     workingHours: s.workingHours,
     whatsapp: s.whatsapp,

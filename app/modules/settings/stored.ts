@@ -14,7 +14,10 @@ import {
   whatsappValueSchema,
   calendarValueSchema,
   displayNameField,
+  profileDetailsShape,
+  profileDetailsValueSchema,
   type Booking,
+  type ProfileDetails,
   type WhatsApp,
   type WorkingHours,
 } from "./schemas";
@@ -30,6 +33,7 @@ export const SETTINGS_PROBLEMS = {
   booking: "Booking rules were stored in an old or damaged format, so defaults are shown; please save them again.",
   calendar: "The calendar selection was stored in an old or damaged format; please choose your calendars again.",
   displayName: "Your display name was stored in a damaged format; please save your profile again.",
+  profile: "Your profile details were stored in a damaged format; please review and save your profile again.",
 } as const;
 
 export type Settings = {
@@ -38,6 +42,8 @@ export type Settings = {
   booking: Booking;
   calendar: { selectedCalendarIds: string[] };
   displayName?: string;
+  /** Headline, about, location, price, photo fingerprint: present only when something is stored. */
+  profile?: ProfileDetails;
   /** Human hints about stored data that could not be used; empty when everything was fine. */
   problems: string[];
 };
@@ -153,7 +159,31 @@ function readSettingsUnsafe(raw: unknown): Settings {
       problems.push(SETTINGS_PROBLEMS.displayName);
     }
   }
+  const profile = own(root, "profile");
+  if (profile !== undefined && profile !== null) {
+    const read = readProfile(profile, problems);
+    if (Object.keys(read).length > 0) settings.profile = read;
+  }
   return settings;
+}
+
+/** Field by field, like booking rules: one damaged text should not hide the others. */
+function readProfile(value: unknown, problems: string[]): ProfileDetails {
+  const parsed = profileDetailsValueSchema.safeParse(value);
+  const result: ProfileDetails = {};
+  if (parsed.success) {
+    for (const [key, text] of Object.entries(parsed.data)) if (text !== undefined) result[key as keyof ProfileDetails] = text;
+    return result;
+  }
+  problems.push(SETTINGS_PROBLEMS.profile);
+  if (!isRecord(value)) return result;
+  for (const key of Object.keys(profileDetailsShape) as (keyof typeof profileDetailsShape)[]) {
+    const field = profileDetailsShape[key].safeParse(own(value, key));
+    if (field.success && field.data !== undefined) result[key] = field.data;
+  }
+  const photo = profileDetailsValueSchema.shape.photo.safeParse(own(value, "photo"));
+  if (photo.success && photo.data !== undefined) result.photo = photo.data;
+  return result;
 }
 
 /**

@@ -3,16 +3,22 @@ import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/r
 import { cacheControl } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
 import { getPublicPage } from "~/modules/booking-page/page.server";
+import { cardVersion } from "~/modules/booking-page/preview-card.server";
+import { previewDescription } from "~/modules/booking-page/profile-card";
+import { getEnv } from "~/server/env.server";
 
 // Plain HTML: links and no forms, so no JavaScript is shipped to clients' phones.
 export const handle = { hydrate: false };
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
   const page = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
   // Unknown and unpublished slugs get the same answer.
   if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
-  return json(page, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
+  // Link previews need absolute URLs: the public address when configured, else this request's.
+  const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
+  const share = { url: `${origin}/c/${slug}`, image: `${origin}/c/${slug}/card.jpg?v=${cardVersion(page)}` };
+  return json({ ...page, share }, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
@@ -25,16 +31,57 @@ export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
   return headers;
 };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [{ title: `Book ${data.name}` }, { name: "description", content: `Free times of ${data.name}; book by WhatsApp.` }]
-    : [{ title: "Page not found" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Page not found" }];
+  const title = data.profile.headline ? `${data.name} · ${data.profile.headline}` : `Book ${data.name}`;
+  const description = previewDescription({
+    nextFree: data.nextFree,
+    session: data.profile.session,
+    location: data.profile.location,
+    fallback: "Book by WhatsApp",
+  });
+  return [
+    { title: `Book ${data.name}` },
+    { name: "description", content: description },
+    { tagName: "link", rel: "canonical", href: data.share.url },
+    // What WhatsApp, Telegram, iMessage and others show under a pasted link.
+    { property: "og:type", content: "website" },
+    { property: "og:site_name", content: "Slotline" },
+    { property: "og:title", content: title },
+    { property: "og:description", content: description },
+    { property: "og:url", content: data.share.url },
+    { property: "og:image", content: data.share.image },
+    { property: "og:image:type", content: "image/jpeg" },
+    { property: "og:image:width", content: "1200" },
+    { property: "og:image:height", content: "630" },
+    { property: "og:image:alt", content: `${data.name}: photo, ${data.profile.session.toLowerCase()} and next free times` },
+    { name: "twitter:card", content: "summary_large_image" },
+  ];
+};
 
 export default function PublicBookingPage() {
   const page = useLoaderData<typeof loader>();
   return (
     <main>
-      <h1>Book {page.name}</h1>
+      <header className="who">
+        {page.profile.photo ? (
+          <img src={`/p/${page.profile.photo}.webp`} width={88} height={88} alt={page.name} />
+        ) : (
+          <span className="initials" aria-hidden="true">
+            {page.profile.initials}
+          </span>
+        )}
+        <div>
+          <h1>Book {page.name}</h1>
+          {page.profile.headline ? <p className="headline">{page.profile.headline}</p> : null}
+        </div>
+      </header>
+      <ul className="facts">
+        <li>{page.profile.session}</li>
+        {page.profile.location ? <li>{page.profile.location}</li> : null}
+        {page.profile.price ? <li>{page.profile.price}</li> : null}
+      </ul>
+      {page.profile.about ? <p className="about">{page.profile.about}</p> : null}
       <p className="meta">Times are shown in {page.zoneLabel}.</p>
       {page.state === "stale" ? (
         <p className="banner warn" role="status">

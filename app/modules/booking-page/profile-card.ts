@@ -47,3 +47,12 @@ export function shareText(name: string, url: string): string {
 export function waShareLink(text: string): string {
   return `https://wa.me/?text=${encodeURIComponent(text)}`;
 }
+
+/** "Today", "Tomorrow" or "Thu 3 Dec" for a calendar date (YYYY-MM-DD) in the provider's zone. */
+export function dayWord(date: string, zone: string, now: number): string {
+  const day = DateTime.fromISO(date, { zone, locale: "en-GB" });
+  const days = Math.round(day.diff(DateTime.fromMillis(now, { zone }).startOf("day"), "days").days);
+  if (days === 0) return "Today";
+  if (days === 1) return "Tomorrow";
+  return day.toFormat("ccc d LLL");
+}

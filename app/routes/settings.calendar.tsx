@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { connectCalendarSchema } from "~/modules/calendar/schemas";
@@ -12,6 +12,7 @@ import { loadSection, requireProviderContext } from "~/modules/settings/provider
 import { saveAndAnnounce, STALE_MESSAGE, staleReply } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
+export const meta: MetaFunction = () => [{ title: "Calendar · Settings · Slotline" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "calendar");

@@ -1,5 +1,5 @@
 import { getCollectionProps, getFormProps, getInputProps } from "@conform-to/react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
@@ -9,6 +9,7 @@ import { loadSection } from "~/modules/settings/provider-context.server";
 import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
+export const meta: MetaFunction = () => [{ title: "Working hours · Settings · Slotline" }];
 
 const DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
@@ -24,6 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         end: wh?.end ?? DEFAULT_WORKING_HOURS.end,
         version: version,
       },
+      // Nothing stored yet: the form shows suggestions, which do not count until saved.
+      suggested: !wh,
       zones: Intl.supportedValuesOf("timeZone"),
     },
     { headers: ctx.headers },
@@ -35,7 +38,7 @@ export function action({ request }: ActionFunctionArgs) {
 }
 
 export default function HoursSettings() {
-  const { values, zones } = useLoaderData<typeof loader>();
+  const { values, zones, suggested } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(workingHoursSchema, { id: `hours-${values.version}`, lastResult, defaultValue: values });
@@ -45,6 +48,12 @@ export default function HoursSettings() {
     <section className="card" aria-labelledby="hours-heading">
       <h1 id="hours-heading">Working hours</h1>
       <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
+      {suggested ? (
+        <p className="banner warn" role="status">
+          Suggested hours, not saved yet: your page cannot be published until they are. Change them, or save them as they are with one click
+          on “Save working hours”.
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />

@@ -1,7 +1,8 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Form, Link, NavLink, Outlet, useLoaderData, useSearchParams } from "@remix-run/react";
 import { privateHeaders } from "~/server/http";
 import { requireProviderContext } from "~/modules/settings/provider-context.server";
+import { nextStep } from "~/modules/settings/publish";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Slotline" }];
 export const headers = privateHeaders;
@@ -10,7 +11,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireProviderContext(request);
   const provider = await ctx.provider();
   return json(
-    { email: ctx.user.email, slug: provider.public_slug, isPublic: provider.is_public, problems: provider.settings.problems },
+    {
+      email: ctx.user.email,
+      slug: provider.public_slug,
+      isPublic: provider.is_public,
+      problems: provider.settings.problems,
+      next: nextStep(provider.settings, provider.public_slug, provider.is_public),
+    },
     { headers: ctx.headers },
   );
 }
@@ -24,14 +31,20 @@ const SECTIONS = [
 ];
 
 export default function SettingsLayout() {
-  const { email, slug, isPublic, problems } = useLoaderData<typeof loader>();
+  const { email, slug, isPublic, problems, next } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  // After any successful save (each section redirects with one of these), say what comes next.
+  const justSaved =
+    searchParams.has("saved") || searchParams.has("connected") || ["saved", "removed"].includes(searchParams.get("photo") ?? "");
   return (
     <>
       <header className="topbar">
         <Link className="brand" to="/">
           Slotline
         </Link>
-        <span className="hint">{email}</span>
+        <span className="hint email" title={email}>
+          {email}
+        </span>
         <Form method="post" action="/logout">
           <button type="submit" className="secondary">
             Sign out
@@ -59,6 +72,11 @@ export default function SettingsLayout() {
               ))}
             </ul>
           </div>
+        ) : null}
+        {justSaved ? (
+          <p className="banner next" role="status" data-testid="next-step">
+            Next step: <a href={next.href}>{next.text}</a>
+          </p>
         ) : null}
         {isPublic && slug ? (
           <p className="hint">

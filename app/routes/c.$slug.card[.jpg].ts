@@ -11,7 +11,8 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
   const page = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
   const jpeg = page ? await getPreviewCard(slug, page, new URL(request.url).host) : null;
-  if (!jpeg) return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain", "Cache-Control": "public, max-age=10" } });
+  if (!jpeg)
+    return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain", "Cache-Control": "public, max-age=10" } });
   return new Response(new Uint8Array(jpeg), {
     headers: {
       "Content-Type": "image/jpeg",

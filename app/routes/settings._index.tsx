@@ -51,9 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       photoMessage: photoMessage(new URL(request.url).searchParams.get("photo")),
       origin: getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin,
       missing: publishSteps(p.settings, p.public_slug),
-      suggestedHours: p.settings.workingHours
-        ? null
-        : `${describeHours(DEFAULT_WORKING_HOURS)} (${p.timezone.replace(/_/g, " ")} time)`,
+      suggestedHours: p.settings.workingHours ? null : `${describeHours(DEFAULT_WORKING_HOURS)} (${p.timezone.replace(/_/g, " ")} time)`,
     },
     { headers: ctx.headers },
   );
@@ -78,7 +76,13 @@ export async function action({ request }: ActionFunctionArgs) {
     const p = await ctx.provider();
     if (!p.settings.workingHours) {
       await saveAndAnnounce(ctx, (tx) =>
-        saveSection(tx, ctx.user.id, "workingHours", { ...DEFAULT_WORKING_HOURS, days: [...DEFAULT_WORKING_HOURS.days], timezone: p.timezone }, undefined),
+        saveSection(
+          tx,
+          ctx.user.id,
+          "workingHours",
+          { ...DEFAULT_WORKING_HOURS, days: [...DEFAULT_WORKING_HOURS.days], timezone: p.timezone },
+          undefined,
+        ),
       );
     }
     throw redirect("/settings?saved=hours", { headers: ctx.headers });

@@ -5,7 +5,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { connectCalendarSchema } from "~/modules/calendar/schemas";
 import { privateHeaders } from "~/server/http";
-import { calendarSelectionSchema } from "~/modules/settings/schemas";
+import { calendarSelectionSchema, MAX_SELECTED_CALENDARS } from "~/modules/settings/schemas";
 import { saveSection } from "~/modules/settings/providers.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
@@ -59,7 +59,17 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 400, headers: ctx.headers },
       );
     }
-    throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
+    // Every event calendar of the new account counts as busy until the provider unticks one:
+    // an empty selection would show every working hour as free. Merged with what was selected,
+    // through the settings save path so "provider changed" is announced.
+    const p = await ctx.provider();
+    const merged = [...new Set([...p.settings.calendar.selectedCalendarIds, ...result.calendars.map((c) => c.url)])].slice(
+      0,
+      MAX_SELECTED_CALENDARS,
+    );
+    await saveAndAnnounce(ctx, (tx) => saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: merged }, undefined));
+    // A new value each time, so the connect form is rebuilt empty (no password left in it).
+    throw redirect(`/settings/calendar?connected=${Date.now().toString(36)}`, { headers: ctx.headers });
   }
 
   if (intent === "select") {
@@ -120,7 +130,7 @@ export default function CalendarSettings() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const flash = searchParams.has("connected")
-    ? "Calendar connected. Choose which calendars count as busy."
+    ? "Calendar connected. All its calendars now count as busy: untick any that should not, then save the selection."
     : searchParams.has("disconnected")
       ? "Calendar disconnected. Its password was deleted."
       : searchParams.has("saved")
@@ -164,8 +174,15 @@ export default function CalendarSettings() {
         </>
       )}
       <h2>{data.accounts.length ? "Reconnect or add an account" : "Connect a calendar"}</h2>
-      <ICloudForm lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined} />
-      <CalDavForm lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined} />
+      {/* Keyed by the connection: after a successful connect both forms start empty again. */}
+      <ICloudForm
+        key={`icloud-${searchParams.get("connected") ?? ""}`}
+        lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined}
+      />
+      <CalDavForm
+        key={`caldav-${searchParams.get("connected") ?? ""}`}
+        lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined}
+      />
     </section>
   );
 }

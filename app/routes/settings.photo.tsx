@@ -32,7 +32,10 @@ export async function action({ request }: ActionFunctionArgs) {
     form = await unstable_parseMultipartFormData(
       request,
       unstable_composeUploadHandlers(
-        unstable_createMemoryUploadHandler({ maxPartSize: PHOTO_MAX_BYTES, filter: ({ name, filename }) => name === "photo" && !!filename }),
+        unstable_createMemoryUploadHandler({
+          maxPartSize: PHOTO_MAX_BYTES,
+          filter: ({ name, filename }) => name === "photo" && !!filename,
+        }),
         // Everything else is a short field (intent); anything larger is not from our form.
         unstable_createMemoryUploadHandler({ maxPartSize: 1024 }),
       ),

@@ -13,10 +13,15 @@ import { getEnv } from "~/server/env.server";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireProviderContext(request);
-  const [p, photo] = await ctx.run(async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await ownPhotoJpeg(tx, ctx.user.id)] as const);
+  const [p, photo] = await ctx.run(
+    async (tx) => [await getOrCreateProvider(tx, ctx.user.id), await ownPhotoJpeg(tx, ctx.user.id)] as const,
+  );
   const file = String(params.file ?? "");
   if (!p.public_slug || !["qr.svg", "qr.png", "status.jpg"].includes(file)) {
-    return new Response("Choose a public address first.", { status: 404, headers: { "Content-Type": "text/plain", "Cache-Control": "private, no-store" } });
+    return new Response("Choose a public address first.", {
+      status: 404,
+      headers: { "Content-Type": "text/plain", "Cache-Control": "private, no-store" },
+    });
   }
   const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
   const url = `${origin}/c/${p.public_slug}`;

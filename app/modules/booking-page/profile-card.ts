@@ -34,7 +34,12 @@ export function nextFreeLabel(startMs: number, zone: string, now: number): strin
 }
 
 /** "Next free: tomorrow 07:00 · 60-minute sessions · Dubai": every part optional. */
-export function previewDescription(parts: { nextFree: string | null; session: string; location?: string | null; fallback: string }): string {
+export function previewDescription(parts: {
+  nextFree: string | null;
+  session: string;
+  location?: string | null;
+  fallback: string;
+}): string {
   const first = parts.nextFree ? `Next free: ${parts.nextFree}` : parts.fallback;
   return [first, parts.session, parts.location].filter(Boolean).join(" · ");
 }

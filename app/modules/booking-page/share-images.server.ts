@@ -72,7 +72,16 @@ function avatar(input: Pick<CardInput, "photoJpeg" | "initials">, size: number):
   if (input.photoJpeg) return h("img", frame, undefined, { src: dataUri("image/jpeg", input.photoJpeg), width: size, height: size });
   return h(
     "div",
-    { ...frame, display: "flex", alignItems: "center", justifyContent: "center", background: GREEN, color: "#fff", fontSize: size * 0.38, fontWeight: 700 },
+    {
+      ...frame,
+      display: "flex",
+      alignItems: "center",
+      justifyContent: "center",
+      background: GREEN,
+      color: "#fff",
+      fontSize: size * 0.38,
+      fontWeight: 700,
+    },
     input.initials,
   );
 }
@@ -110,7 +119,11 @@ function cardTree(input: CardInput): El {
           { display: "flex", gap: 16 },
           times.length
             ? times.map((t) =>
-                h("div", { display: "flex", border: `3px solid ${GREEN}`, borderRadius: 16, padding: "12px 20px", fontSize: 30, fontWeight: 700 }, t),
+                h(
+                  "div",
+                  { display: "flex", border: `3px solid ${GREEN}`, borderRadius: 16, padding: "12px 20px", fontSize: 30, fontWeight: 700 },
+                  t,
+                ),
               )
             : [h("div", { fontSize: 30 }, "Open the page to see free times")],
         ),
@@ -158,7 +171,9 @@ export async function renderStatus(input: StatusInput): Promise<Buffer> {
         h("div", { display: "flex", border: "8px solid #fff", borderRadius: 170 }, [avatar(input, 320)]),
         h("div", { fontSize: 76, fontWeight: 700, marginTop: 48, textAlign: "center" }, clip(input.name, 30)),
         input.headline ? h("div", { fontSize: 44, marginTop: 20, textAlign: "center", lineHeight: 1.25 }, clip(input.headline, 80)) : null,
-        input.facts.length ? h("div", { fontSize: 36, marginTop: 24, textAlign: "center", opacity: 0.9 }, clip(input.facts.join(" · "), 60)) : null,
+        input.facts.length
+          ? h("div", { fontSize: 36, marginTop: 24, textAlign: "center", opacity: 0.9 }, clip(input.facts.join(" · "), 60))
+          : null,
       ]),
       h("div", { display: "flex", flexDirection: "column", alignItems: "center" }, [
         h("div", { fontSize: 52, fontWeight: 700, marginBottom: 36 }, "Book a session"),

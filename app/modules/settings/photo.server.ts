@@ -74,8 +74,7 @@ export async function processPhoto(bytes: Uint8Array): Promise<PhotoResult> {
         .metadata()
         .catch(() => null);
       // AVIF decodes natively; HEVC (every iPhone photo) needs the WebAssembly decoder.
-      image =
-        meta?.compression === "av1" ? sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" }) : await decodeHeic(bytes);
+      image = meta?.compression === "av1" ? sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" }) : await decodeHeic(bytes);
     } else {
       image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: "error" });
     }
@@ -95,7 +94,8 @@ export async function processPhoto(bytes: Uint8Array): Promise<PhotoResult> {
     const hash = crypto.createHash("sha256").update(webp).digest("hex").slice(0, 32);
     return { ok: true, photo: { hash, webp, jpeg } };
   } catch (err) {
-    if (err instanceof TooManyPixels || (err instanceof Error && /pixel limit/i.test(err.message))) return { ok: false, reason: "tooLarge" };
+    if (err instanceof TooManyPixels || (err instanceof Error && /pixel limit/i.test(err.message)))
+      return { ok: false, reason: "tooLarge" };
     return { ok: false, reason: kind === "heif" ? "heic" : "unreadable" };
   }
 }

@@ -32,21 +32,37 @@ const COLUMNS: Record<string, [name: string, type: string, nullable: boolean, de
     ["created_at", "timestamp with time zone", false, "now()"],
     ["updated_at", "timestamp with time zone", false, "now()"],
   ],
+  // Beyond the seed: issue 13's profile photos (owned by the provider's user, RLS like the rest).
+  provider_photos: [
+    ["owner_user_id", "uuid", false, null],
+    ["hash", "text", false, null],
+    ["webp", "bytea", false, null],
+    ["jpeg", "bytea", false, null],
+    ["created_at", "timestamp with time zone", false, "now()"],
+    ["updated_at", "timestamp with time zone", false, "now()"],
+  ],
 };
 
-const PRIMARY_KEYS = { integrations: ["id"], integration_secrets: ["integration_id"], providers: ["id"] };
+const PRIMARY_KEYS = {
+  integrations: ["id"],
+  integration_secrets: ["integration_id"],
+  providers: ["id"],
+  provider_photos: ["owner_user_id"],
+};
 
 const FOREIGN_KEYS = [
   ["integrations", "user_id", "auth.users", "id", "CASCADE"],
   ["integration_secrets", "integration_id", "public.integrations", "id", "CASCADE"],
   ["integration_secrets", "user_id", "auth.users", "id", "CASCADE"],
   ["providers", "owner_user_id", "auth.users", "id", "CASCADE"],
+  ["provider_photos", "owner_user_id", "auth.users", "id", "CASCADE"],
 ].sort();
 
 const INDEXES = [
   ["integration_secrets", "integration_secrets_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_type_uq", "user_id,integration_type", true],
+  ["provider_photos", "provider_photos_hash_idx", "hash", false],
   ["providers", "providers_owner_user_id_uq", "owner_user_id", true],
   ["providers", "providers_public_slug_uq", "public_slug", true],
 ];
@@ -55,6 +71,7 @@ const TRIGGERS = [
   ["integration_secrets", "integration_secrets_owner", "BEFORE", "INSERT,UPDATE", "enforce_integration_owner"],
   ["integration_secrets", "integration_secrets_touch", "BEFORE", "UPDATE", "touch_updated_at"],
   ["integrations", "integrations_touch", "BEFORE", "UPDATE", "touch_updated_at"],
+  ["provider_photos", "provider_photos_touch", "BEFORE", "UPDATE", "touch_updated_at"],
   ["providers", "providers_touch", "BEFORE", "UPDATE", "touch_updated_at"],
 ];
 
@@ -79,11 +96,11 @@ describe("schema matches the seed", () => {
     expect(rows).toHaveLength(1);
   });
 
-  it("has exactly the three tables in public", async () => {
+  it("has exactly the seed's three tables in public, plus provider_photos (issue 13)", async () => {
     const rows = await db.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = 'public' order by 1",
     );
-    expect(rows.map((r) => r.table_name)).toEqual(["integration_secrets", "integrations", "providers"]);
+    expect(rows.map((r) => r.table_name)).toEqual(["integration_secrets", "integrations", "provider_photos", "providers"]);
   });
 
   for (const [table, columns] of Object.entries(COLUMNS)) {
@@ -165,13 +182,14 @@ describe("schema matches the seed", () => {
        where n.nspname = 'public' and c.relkind = 'r' order by 1`,
     );
     expect(rls.every((r) => r.relrowsecurity)).toBe(true);
-    expect(rls).toHaveLength(3);
+    expect(rls).toHaveLength(4);
     const rows = await db.query<{ tablename: string; cmd: string; qual: string | null; with_check: string | null }>(
       `select tablename, cmd, qual, with_check from pg_policies where schemaname = 'public' order by 1, 2`,
     );
     expect(rows.map((r) => [r.tablename, r.cmd, r.qual, r.with_check])).toEqual([
       ...policiesFor("integration_secrets", "user_id"),
       ...policiesFor("integrations", "user_id"),
+      ...policiesFor("provider_photos", "owner_user_id"),
       ...policiesFor("providers", "owner_user_id"),
     ]);
   });
@@ -183,7 +201,7 @@ describe("schema matches the seed", () => {
        where table_schema = 'public' and grantee in ('anon', 'authenticated', 'service_role')
        group by 1, 2 order by 1, 2`,
     );
-    const expected = ["integration_secrets", "integrations", "providers"].flatMap((t) =>
+    const expected = ["integration_secrets", "integrations", "providers", "provider_photos"].flatMap((t) =>
       ["authenticated", "service_role"].map((g) => [g, t, "DELETE,INSERT,SELECT,UPDATE"]),
     );
     expect(rows.map((r) => [r.grantee, r.table_name, r.privileges]).sort()).toEqual(expected.sort());

@@ -72,7 +72,12 @@ describe(`profile details and photo (${backend})`, () => {
     expect(profileVersion(after)).toBe(profileVersion(before));
     // …and saving that form keeps the photo.
     await withUser(db, user, (tx) =>
-      saveProfile(tx, user, { publicSlug: after.public_slug!, headline: "Coach and runner", isPublic: false, version: profileVersion(before) }),
+      saveProfile(tx, user, {
+        publicSlug: after.public_slug!,
+        headline: "Coach and runner",
+        isPublic: false,
+        version: profileVersion(before),
+      }),
     );
     expect((await settingsOf(user)).profile).toEqual({ headline: "Coach and runner", photo: photo.hash });
     expect(after.settings.profile).toEqual({ headline: "Coach", photo: photo.hash });
@@ -123,16 +128,13 @@ describe(`profile details and photo (${backend})`, () => {
     expect(await photoByHash(db, "' or true --", "webp")).toBeNull();
     // Unpublished: not found; published (hours and WhatsApp set by hand): the profile is there.
     expect(await findPublishedProvider(db, slug)).toBeNull();
-    await db.query(
-      `update public.providers set is_public = true, settings = settings || $2::jsonb where owner_user_id = $1`,
-      [
-        user,
-        JSON.stringify({
-          workingHours: { timezone: "Asia/Dubai", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" },
-          whatsapp: { enabled: true, phoneE164: "+971500000000", messageTemplate: "Hi {date} {time}" },
-        }),
-      ],
-    );
+    await db.query(`update public.providers set is_public = true, settings = settings || $2::jsonb where owner_user_id = $1`, [
+      user,
+      JSON.stringify({
+        workingHours: { timezone: "Asia/Dubai", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" },
+        whatsapp: { enabled: true, phoneE164: "+971500000000", messageTemplate: "Hi {date} {time}" },
+      }),
+    ]);
     const published = await findPublishedProvider(db, slug);
     expect(published?.profile).toEqual({ location: "Marina", photo: photo.hash });
     expect(published?.displayName).toBe("Pat");

@@ -119,7 +119,7 @@ export default function ProfileSettings() {
         <SavedBanner show={searchParams.get("saved") === "1" && !lastResult && form.valid} />
         <SavedBanner show={searchParams.get("saved") === "hours" && !lastResult}>Suggested working hours saved.</SavedBanner>
         {data.missing.length > 0 && !data.isPublic ? (
-          <div className="banner warn" id="checklist">
+          <div className="banner warn hint" id="checklist">
             <strong>Before you can publish:</strong>
             <ul>
               {data.missing.map((m) => (

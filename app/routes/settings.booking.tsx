@@ -5,6 +5,7 @@ import { FieldErrors, firstErrorField, FormErrors, SavedBanner, SubmitButton, us
 import { privateHeaders } from "~/server/http";
 import { BOOKING_LIMITS, bookingSchema } from "~/modules/settings/schemas";
 import { loadSection } from "~/modules/settings/provider-context.server";
+import { sectionVersion } from "~/modules/settings/version";
 import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
@@ -22,6 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         horizonDays: String(b.horizonDays),
         version: version,
       },
+      // Nothing stored: the suggested rules are shown (and already apply) until saved.
+      suggested: version === sectionVersion(null),
     },
     { headers: ctx.headers },
   );
@@ -39,7 +42,7 @@ const FIELDS = [
 ] as const;
 
 export default function BookingSettings() {
-  const { values } = useLoaderData<typeof loader>();
+  const { values, suggested } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(bookingSchema, { id: `booking-${values.version}`, lastResult, defaultValue: values });
@@ -51,6 +54,11 @@ export default function BookingSettings() {
     <section className="card" aria-labelledby="booking-heading">
       <h1 id="booking-heading">Booking rules</h1>
       <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
+      {suggested ? (
+        <p className="banner warn" role="status">
+          Suggested rules, already in use until you change them. Keep them with one click on “Save booking rules”, or change them first.
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />

@@ -111,6 +111,8 @@ test("sign-up to a live page with photo: checklist links, suggested hours, next 
   expect(png.format).toBe("png");
   const status = await sharp(await (await page.request.get("/settings/share/status.jpg")).body()).metadata();
   expect([status.format, status.width, status.height]).toEqual(["jpeg", 1080, 1920]);
+  const qr = share.locator('img[src="/settings/share/qr.svg"]');
+  await expect.poll(() => qr.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
   const download = share.getByRole("link", { name: /Image for your WhatsApp Status/ });
   await expect(download).toHaveAttribute("download", "");
 

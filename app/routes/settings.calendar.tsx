@@ -59,15 +59,17 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 400, headers: ctx.headers },
       );
     }
-    // Every event calendar of the new account counts as busy until the provider unticks one:
-    // an empty selection would show every working hour as free. Merged with what was selected,
-    // through the settings save path so "provider changed" is announced.
+    // Every event calendar of a newly connected account counts as busy until the provider unticks
+    // one: an empty selection would show every working hour as free. A reconnect (some of the
+    // account's calendars already selected) keeps the provider's choice. Through the settings
+    // save path, so "provider changed" is announced.
     const p = await ctx.provider();
-    const merged = [...new Set([...p.settings.calendar.selectedCalendarIds, ...result.calendars.map((c) => c.url)])].slice(
-      0,
-      MAX_SELECTED_CALENDARS,
-    );
-    await saveAndAnnounce(ctx, (tx) => saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: merged }, undefined));
+    const selected = p.settings.calendar.selectedCalendarIds;
+    const urls = result.calendars.map((c) => c.url);
+    if (!urls.some((url) => selected.includes(url))) {
+      const merged = [...new Set([...selected, ...urls])].slice(0, MAX_SELECTED_CALENDARS);
+      await saveAndAnnounce(ctx, (tx) => saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: merged }, undefined));
+    }
     // A new value each time, so the connect form is rebuilt empty (no password left in it).
     throw redirect(`/settings/calendar?connected=${Date.now().toString(36)}`, { headers: ctx.headers });
   }

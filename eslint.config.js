@@ -8,7 +8,12 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /** The only files allowed to use the service role (RLS bypassed): each one a narrow, reviewed public read. */
-export const SERVICE_ROLE_FILES = ["app/modules/booking-page/published-provider.server.ts", "app/modules/calendar/public-reads.server.ts"];
+export const SERVICE_ROLE_FILES = [
+  "app/modules/booking-page/published-provider.server.ts",
+  "app/modules/calendar/public-reads.server.ts",
+  // Issue 13: profile photos by fingerprint (/p/<hash>.webp and the link preview image).
+  "app/modules/booking-page/public-photo.server.ts",
+];
 
 const NODE_BUILTINS = [
   "node:*",

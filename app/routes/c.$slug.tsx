@@ -5,6 +5,9 @@ import { cacheControl } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
 import { getPublicPage, readPageQuery } from "~/modules/booking-page/page.server";
 import { MESSAGES } from "~/modules/booking-page/messages";
+import { cardVersion } from "~/modules/booking-page/preview-card.server";
+import { previewDescription } from "~/modules/booking-page/profile-card";
+import { getEnv } from "~/server/env.server";
 
 /**
  * Plain HTML: links and one GET form, so no JavaScript is shipped to clients' phones.
@@ -24,7 +27,10 @@ export async function loader({ params, request }: LoaderFunctionArgs) {
   const page = isPossibleSlug(slug) ? await getPublicPage(slug, query) : null;
   // Unknown and unpublished slugs get the same answer.
   if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
-  return json(page, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
+  // Link previews need absolute URLs: the public address when configured, else this request's.
+  const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
+  const share = { url: `${origin}/c/${slug}`, image: `${origin}/c/${slug}/card.jpg?v=${cardVersion(page)}` };
+  return json({ ...page, share }, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
@@ -37,10 +43,38 @@ export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
   return headers;
 };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
-  data
-    ? [{ title: MESSAGES[data.lang].title(data.name) }, { name: "description", content: MESSAGES[data.lang].description(data.name) }]
-    : [{ title: MESSAGES.en.notFoundTitle }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: MESSAGES.en.notFoundTitle }];
+  const t = MESSAGES[data.lang];
+  const title = data.profile.headline ? `${data.name} · ${data.profile.headline}` : t.title(data.name);
+  // The preview's facts ("Next free: tomorrow 07:00 · 60-minute sessions") are written in English.
+  const description =
+    data.lang === "en"
+      ? previewDescription({
+          nextFree: data.nextFree,
+          session: data.profile.session,
+          location: data.profile.location,
+          fallback: "Book by WhatsApp",
+        })
+      : t.description(data.name);
+  return [
+    { title: t.title(data.name) },
+    { name: "description", content: description },
+    { tagName: "link", rel: "canonical", href: data.share.url },
+    // What WhatsApp, Telegram, iMessage and others show under a pasted link.
+    { property: "og:type", content: "website" },
+    { property: "og:site_name", content: "Slotline" },
+    { property: "og:title", content: title },
+    { property: "og:description", content: description },
+    { property: "og:url", content: data.share.url },
+    { property: "og:image", content: data.share.image },
+    { property: "og:image:type", content: "image/jpeg" },
+    { property: "og:image:width", content: "1200" },
+    { property: "og:image:height", content: "630" },
+    { property: "og:image:alt", content: `${data.name}: photo, ${data.profile.session.toLowerCase()} and next free times` },
+    { name: "twitter:card", content: "summary_large_image" },
+  ];
+};
 
 export default function PublicBookingPage() {
   const page = useLoaderData<typeof loader>();
@@ -55,14 +89,30 @@ export default function PublicBookingPage() {
     ) : null;
   return (
     <main>
-      <header className="head">
-        <h1>{t.heading(page.name)}</h1>
+      <header className="who">
+        {page.profile.photo ? (
+          <img src={`/p/${page.profile.photo}.webp`} width={88} height={88} alt={page.name} />
+        ) : (
+          <span className="initials" aria-hidden="true">
+            {page.profile.initials}
+          </span>
+        )}
+        <div>
+          <h1>{t.heading(page.name)}</h1>
+          {page.profile.headline ? <p className="headline">{page.profile.headline}</p> : null}
+        </div>
         {page.langSwitch ? (
           <a href={page.langSwitch.href} hrefLang={page.langSwitch.lang} lang={page.langSwitch.lang}>
             {page.langSwitch.label}
           </a>
         ) : null}
       </header>
+      <ul className="facts">
+        <li>{page.profile.session}</li>
+        {page.profile.location ? <li>{page.profile.location}</li> : null}
+        {page.profile.price ? <li>{page.profile.price}</li> : null}
+      </ul>
+      {page.profile.about ? <p className="about">{page.profile.about}</p> : null}
       <form method="get" className="zone">
         <p className="meta">{page.zoneLabel}</p>
         {page.zoneNote ? <p className="meta">{page.zoneNote}</p> : null}

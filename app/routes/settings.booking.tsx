@@ -1,13 +1,15 @@
 import { getFormProps } from "@conform-to/react";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Field, firstErrorField, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
 import { BOOKING_LIMITS, bookingSchema } from "~/modules/settings/schemas";
 import { loadSection } from "~/modules/settings/provider-context.server";
+import { sectionVersion } from "~/modules/settings/version";
 import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
+export const meta: MetaFunction = () => [{ title: "Booking rules · Settings · Slotline" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "booking");
@@ -22,6 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         stepMinutes: b.stepMinutes === undefined ? "" : String(b.stepMinutes),
         version: version,
       },
+      // Nothing stored: the suggested rules are shown (and already apply) until saved.
+      suggested: version === sectionVersion(null),
     },
     { headers: ctx.headers },
   );
@@ -44,7 +48,7 @@ const FIELDS = [
 ] as const;
 
 export default function BookingSettings() {
-  const { values } = useLoaderData<typeof loader>();
+  const { values, suggested } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(bookingSchema, { id: `booking-${values.version}`, lastResult, defaultValue: values });
@@ -56,6 +60,11 @@ export default function BookingSettings() {
     <section className="card" aria-labelledby="booking-heading">
       <h1 id="booking-heading">Booking rules</h1>
       <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
+      {suggested ? (
+        <p className="banner warn" role="status">
+          Suggested rules, already in use until you change them. Keep them with one click on “Save booking rules”, or change them first.
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)}>
         <FormErrors id={form.errorId} errors={form.errors} />
         <input type="hidden" name="version" value={values.version} />

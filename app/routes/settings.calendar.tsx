@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { FieldErrors, FormErrors, SavedBanner, SubmitButton, useZodForm } from "~/components/form";
 import { CALENDAR_TYPE_MESSAGE, connectCalendarSchema, connectFeedSchema, NO_SUCH_CONNECTION } from "~/modules/calendar/schemas";
@@ -12,13 +12,14 @@ import { isFeedCalendarId } from "~/modules/calendar/feed-ids";
 import { checkSelection, rememberListing } from "~/modules/calendar/listings.server";
 import { integrationExists } from "~/modules/calendar/integrations.server";
 import { privateHeaders } from "~/server/http";
-import { allDayEventsSchema, calendarSelectionSchema } from "~/modules/settings/schemas";
+import { allDayEventsSchema, calendarSelectionSchema, MAX_SELECTED_CALENDARS } from "~/modules/settings/schemas";
 import { saveSection } from "~/modules/settings/providers.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
 import { saveAndAnnounce, STALE_MESSAGE, staleReply } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
+export const meta: MetaFunction = () => [{ title: "Calendar · Settings · Slotline" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "calendar");
@@ -98,7 +99,19 @@ export async function action({ request }: ActionFunctionArgs) {
         { status: 400, headers: ctx.headers },
       );
     }
-    throw redirect("/settings/calendar?connected=1", { headers: ctx.headers });
+    // Every event calendar of a newly connected account counts as busy until the provider unticks
+    // one: an empty selection would show every working hour as free. A reconnect (some of the
+    // account's calendars already selected) keeps the provider's choice. Through the settings
+    // save path, so "provider changed" is announced.
+    const p = await ctx.provider();
+    const selected = p.settings.calendar.selectedCalendarIds;
+    const urls = result.calendars.map((c) => c.url);
+    if (!urls.some((url) => selected.includes(url))) {
+      const merged = [...new Set([...selected, ...urls])].slice(0, MAX_SELECTED_CALENDARS);
+      await saveAndAnnounce(ctx, (tx) => saveSection(tx, ctx.user.id, "calendar", { selectedCalendarIds: merged }, undefined));
+    }
+    // A new value each time, so the connect form is rebuilt empty (no password left in it).
+    throw redirect(`/settings/calendar?connected=${Date.now().toString(36)}`, { headers: ctx.headers });
   }
 
   // Issue 10: ICS subscription feeds and the health check.
@@ -233,7 +246,7 @@ export default function CalendarSettings() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const flash = searchParams.has("connected")
-    ? "Calendar connected. Choose which calendars count as busy."
+    ? "Calendar connected. All its calendars now count as busy: untick any that should not, then save the selection."
     : searchParams.has("disconnected")
       ? "Calendar disconnected. Its password was deleted."
       : searchParams.has("saved")
@@ -293,8 +306,15 @@ export default function CalendarSettings() {
       <CalendarHealthBlock rows={data.health} />
       <AllDayForm data={data} lastResult={actionData?.intent === "all-day" ? actionData.result : undefined} />
       <h2>{data.accounts.length ? "Reconnect or add an account" : "Connect a calendar"}</h2>
-      <ICloudForm lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined} />
-      <CalDavForm lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined} />
+      {/* Keyed by the connection: after a successful connect both forms start empty again. */}
+      <ICloudForm
+        key={`icloud-${searchParams.get("connected") ?? ""}`}
+        lastResult={actionData?.intent === "connect-icloud" ? actionData.result : undefined}
+      />
+      <CalDavForm
+        key={`caldav-${searchParams.get("connected") ?? ""}`}
+        lastResult={actionData?.intent === "connect-caldav" ? actionData.result : undefined}
+      />
       <IcsFeedsBlock feeds={data.feeds} lastResult={actionData?.intent === "connect-feed" ? actionData.result : undefined} />
     </section>
   );

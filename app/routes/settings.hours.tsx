@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, type FieldMetadata, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { DateTime } from "luxon";
 import { useEffect, useState, type MouseEvent } from "react";
@@ -23,6 +23,7 @@ import { loadSection, requireProviderContext } from "~/modules/settings/provider
 import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
+export const meta: MetaFunction = () => [{ title: "Working hours · Settings · Slotline" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "workingHours");
@@ -30,6 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(
     {
       values: { timezone: effectiveTimezone(p.settings, p.timezone), weekly: weeklyOf(wh), version },
+      // Nothing stored yet: the form shows suggestions, which do not count until saved.
+      suggested: !p.settings.workingHours,
       zones: Intl.supportedValuesOf("timeZone"),
       now: Date.now(),
     },
@@ -65,7 +68,7 @@ function zoneClock(typed: unknown, now: number): { zone: string; text: string } 
 }
 
 export default function HoursSettings() {
-  const { values, zones, now: loadedAt } = useLoaderData<typeof loader>();
+  const { values, zones, now: loadedAt, suggested } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as (SubmissionResult<string[]> & { nonce?: number }) | undefined;
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(workingHoursFormSchema, {
@@ -109,6 +112,12 @@ export default function HoursSettings() {
     <section className="card" aria-labelledby="hours-heading">
       <h1 id="hours-heading">Working hours</h1>
       <SavedBanner show={searchParams.has("saved") && !lastResult && form.valid} />
+      {suggested ? (
+        <p className="banner warn" role="status">
+          Suggested hours, not saved yet: your page cannot be published until they are. Change them, or save them as they are with one click
+          on “Save working hours”.
+        </p>
+      ) : null}
       <Form method="post" {...getFormProps(form)}>
         {/* The form's default button: Enter in any field saves, instead of pressing the first grid button. */}
         <button type="submit" hidden tabIndex={-1} aria-hidden="true" />

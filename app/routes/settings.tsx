@@ -1,8 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, NavLink, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, NavLink, Outlet, useLoaderData, useRouteLoaderData, useSearchParams } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { privateHeaders } from "~/server/http";
 import { requireProviderContext } from "~/modules/settings/provider-context.server";
+import { nextStep } from "~/modules/settings/publish";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Slotline" }];
 export const headers = privateHeaders;
@@ -11,7 +12,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const ctx = await requireProviderContext(request);
   const provider = await ctx.provider();
   return json(
-    { email: ctx.user.email, slug: provider.public_slug, isPublic: provider.is_public, problems: provider.settings.problems },
+    {
+      email: ctx.user.email,
+      slug: provider.public_slug,
+      isPublic: provider.is_public,
+      problems: provider.settings.problems,
+      next: nextStep(provider.settings, provider.public_slug, provider.is_public),
+    },
     { headers: ctx.headers },
   );
 }
@@ -32,7 +39,11 @@ function TopBar({ email }: { email?: string }) {
       <Link className="brand" to="/">
         Slotline
       </Link>
-      {email ? <span className="hint">{email}</span> : null}
+      {email ? (
+        <span className="hint email" title={email}>
+          {email}
+        </span>
+      ) : null}
       <Form method="post" action="/logout">
         <button type="submit" className="secondary">
           Sign out
@@ -59,7 +70,11 @@ function SectionNav() {
 }
 
 export default function SettingsLayout() {
-  const { email, slug, isPublic, problems } = useLoaderData<typeof loader>();
+  const { email, slug, isPublic, problems, next } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  // After any successful save (each section redirects with one of these), say what comes next.
+  const justSaved =
+    searchParams.has("saved") || searchParams.has("connected") || ["saved", "removed"].includes(searchParams.get("photo") ?? "");
   return (
     <>
       <TopBar email={email} />
@@ -74,6 +89,11 @@ export default function SettingsLayout() {
               ))}
             </ul>
           </div>
+        ) : null}
+        {justSaved ? (
+          <p className="banner next" role="status" data-testid="next-step">
+            Next step: <a href={next.href}>{next.text}</a>
+          </p>
         ) : null}
         {isPublic && slug ? (
           <p className="hint">

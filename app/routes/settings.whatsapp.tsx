@@ -1,6 +1,6 @@
 import { getFormProps } from "@conform-to/react";
 import { DateTime } from "luxon";
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { CheckboxField, Field, firstErrorField, FormErrors, SavedBanner, SubmitButton, TextareaField, useZodForm } from "~/components/form";
 import { privateHeaders } from "~/server/http";
@@ -17,6 +17,7 @@ import { loadSection } from "~/modules/settings/provider-context.server";
 import { saveSectionAction } from "~/modules/settings/section-save.server";
 
 export const headers = privateHeaders;
+export const meta: MetaFunction = () => [{ title: "WhatsApp · Settings · Slotline" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "whatsapp");

@@ -92,8 +92,12 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
  * Larger limits for the few routes that take files, by path prefix. Everything else is a text
  * form, for which 64 kB is already generous. (The profile photo upload of the profile issue.)
  */
+/** The largest profile photo a provider may upload (app/modules/settings/photo.server.ts checks it again). */
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
 export const BODY_LIMITS: Record<string, number> = {
-  "/settings/photo": 5 * 1024 * 1024,
+  // The photo plus the multipart envelope and the form's few small fields.
+  "/settings/photo": PHOTO_MAX_BYTES + 64 * 1024,
 };
 
 export function bodyLimitFor(pathname: string, limits: Record<string, number> = BODY_LIMITS): number {

@@ -32,24 +32,43 @@ const COLUMNS: Record<string, [name: string, type: string, nullable: boolean, de
     ["created_at", "timestamp with time zone", false, "now()"],
     ["updated_at", "timestamp with time zone", false, "now()"],
   ],
+  // Beyond the seed: issue 13's profile photos (owned by the provider's user, RLS like the rest).
+  provider_photos: [
+    ["owner_user_id", "uuid", false, null],
+    ["hash", "text", false, null],
+    ["webp", "bytea", false, null],
+    ["jpeg", "bytea", false, null],
+    ["created_at", "timestamp with time zone", false, "now()"],
+    ["updated_at", "timestamp with time zone", false, "now()"],
+  ],
 };
 
 const SEED_TABLES = ["integration_secrets", "integrations", "providers"];
-const isSeed = (table: string) => SEED_TABLES.includes(table);
+// Checked to the column like the seed's: the seed's three and the later tables in public whose
+// shape this file pins (issue 13's photos). Other later tables only need RLS and no anon grants.
+const CHECKED_TABLES = [...SEED_TABLES, "provider_photos"];
+const isChecked = (table: string) => CHECKED_TABLES.includes(table);
 
-const PRIMARY_KEYS = { integrations: ["id"], integration_secrets: ["integration_id"], providers: ["id"] };
+const PRIMARY_KEYS = {
+  integrations: ["id"],
+  integration_secrets: ["integration_id"],
+  providers: ["id"],
+  provider_photos: ["owner_user_id"],
+};
 
 const FOREIGN_KEYS = [
   ["integrations", "user_id", "auth.users", "id", "CASCADE"],
   ["integration_secrets", "integration_id", "public.integrations", "id", "CASCADE"],
   ["integration_secrets", "user_id", "auth.users", "id", "CASCADE"],
   ["providers", "owner_user_id", "auth.users", "id", "CASCADE"],
+  ["provider_photos", "owner_user_id", "auth.users", "id", "CASCADE"],
 ].sort();
 
 const INDEXES = [
   ["integration_secrets", "integration_secrets_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_type_uq", "user_id,integration_type", true],
+  ["provider_photos", "provider_photos_hash_idx", "hash", false],
   ["providers", "providers_owner_user_id_uq", "owner_user_id", true],
   ["providers", "providers_public_slug_uq", "public_slug", true],
 ];
@@ -58,6 +77,7 @@ const TRIGGERS = [
   ["integration_secrets", "integration_secrets_owner", "BEFORE", "INSERT,UPDATE", "enforce_integration_owner"],
   ["integration_secrets", "integration_secrets_touch", "BEFORE", "UPDATE", "touch_updated_at"],
   ["integrations", "integrations_touch", "BEFORE", "UPDATE", "touch_updated_at"],
+  ["provider_photos", "provider_photos_touch", "BEFORE", "UPDATE", "touch_updated_at"],
   ["providers", "providers_touch", "BEFORE", "UPDATE", "touch_updated_at"],
 ];
 
@@ -87,7 +107,7 @@ describe("schema matches the seed", () => {
     const rows = await db.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = 'public' order by 1",
     );
-    expect(rows.map((r) => r.table_name).filter(isSeed)).toEqual(SEED_TABLES);
+    expect(rows.map((r) => r.table_name).filter((t) => SEED_TABLES.includes(t))).toEqual(SEED_TABLES);
   });
 
   for (const [table, columns] of Object.entries(COLUMNS)) {
@@ -109,7 +129,7 @@ describe("schema matches the seed", () => {
        join pg_attribute a on a.attrelid = c.oid and a.attnum = any(k.conkey)
        where n.nspname = 'public' and k.contype = 'p' group by c.relname`,
     );
-    expect(Object.fromEntries(rows.filter((r) => isSeed(r.table)).map((r) => [r.table, r.cols.split(",")]))).toEqual(PRIMARY_KEYS);
+    expect(Object.fromEntries(rows.filter((r) => isChecked(r.table)).map((r) => [r.table, r.cols.split(",")]))).toEqual(PRIMARY_KEYS);
   });
 
   it("foreign keys cascade on delete", async () => {
@@ -125,7 +145,7 @@ describe("schema matches the seed", () => {
     );
     expect(
       rows
-        .filter((r) => isSeed(r.t))
+        .filter((r) => isChecked(r.t))
         .map((r) => [r.t, r.col, r.ref, r.refcol, r.del])
         .sort(),
     ).toEqual(FOREIGN_KEYS);
@@ -140,7 +160,7 @@ describe("schema matches the seed", () => {
        join pg_namespace n on n.oid = t.relnamespace
        where n.nspname = 'public' and not ix.indisprimary order by 1, 2`,
     );
-    expect(rows.filter((r) => isSeed(r.t)).map((r) => [r.t, r.name, r.cols, r.uniq])).toEqual(INDEXES);
+    expect(rows.filter((r) => isChecked(r.t)).map((r) => [r.t, r.name, r.cols, r.uniq])).toEqual(INDEXES);
   });
 
   it("named triggers with timing, events and functions", async () => {
@@ -151,7 +171,7 @@ describe("schema matches the seed", () => {
        from information_schema.triggers where trigger_schema = 'public'
        group by 1, 2, 3, 5 order by 1, 2`,
     );
-    expect(rows.filter((r) => isSeed(r.t)).map((r) => [r.t, r.name, r.timing, r.events, r.fn])).toEqual(TRIGGERS);
+    expect(rows.filter((r) => isChecked(r.t)).map((r) => [r.t, r.name, r.timing, r.events, r.fn])).toEqual(TRIGGERS);
     const perRow = await db.query<{ n: number }>(
       `select count(*)::int as n from information_schema.triggers where trigger_schema = 'public' and action_orientation <> 'ROW'`,
     );
@@ -174,13 +194,14 @@ describe("schema matches the seed", () => {
        where n.nspname = 'public' and c.relkind = 'r' order by 1`,
     );
     expect(rls.every((r) => r.relrowsecurity)).toBe(true);
-    expect(rls.filter((r) => isSeed(r.relname))).toHaveLength(3);
+    expect(rls.filter((r) => isChecked(r.relname))).toHaveLength(CHECKED_TABLES.length);
     const rows = await db.query<{ tablename: string; cmd: string; qual: string | null; with_check: string | null }>(
       `select tablename, cmd, qual, with_check from pg_policies where schemaname = 'public' order by 1, 2`,
     );
-    expect(rows.filter((r) => isSeed(r.tablename)).map((r) => [r.tablename, r.cmd, r.qual, r.with_check])).toEqual([
+    expect(rows.filter((r) => isChecked(r.tablename)).map((r) => [r.tablename, r.cmd, r.qual, r.with_check])).toEqual([
       ...policiesFor("integration_secrets", "user_id"),
       ...policiesFor("integrations", "user_id"),
+      ...policiesFor("provider_photos", "owner_user_id"),
       ...policiesFor("providers", "owner_user_id"),
     ]);
   });
@@ -192,12 +213,12 @@ describe("schema matches the seed", () => {
        where table_schema = 'public' and grantee in ('anon', 'authenticated', 'service_role')
        group by 1, 2 order by 1, 2`,
     );
-    const expected = ["integration_secrets", "integrations", "providers"].flatMap((t) =>
+    const expected = ["integration_secrets", "integrations", "providers", "provider_photos"].flatMap((t) =>
       ["authenticated", "service_role"].map((g) => [g, t, "DELETE,INSERT,SELECT,UPDATE"]),
     );
     expect(
       rows
-        .filter((r) => isSeed(r.table_name))
+        .filter((r) => isChecked(r.table_name))
         .map((r) => [r.grantee, r.table_name, r.privileges])
         .sort(),
     ).toEqual(expected.sort());

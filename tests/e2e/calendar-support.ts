@@ -41,8 +41,8 @@ export async function submitCalDav(page: Page, creds: { serverUrl: string; usern
 /** Connects and waits for the success banner. */
 export async function connectCalDav(page: Page, creds: { serverUrl: string; username: string; password: string }) {
   await submitCalDav(page, creds);
-  await expect(page.getByText("Calendar connected. Choose which calendars count as busy.")).toBeVisible();
-  await expect(page).toHaveURL(/\/settings\/calendar\?connected=1$/);
+  await expect(page.getByText("Calendar connected. All its calendars now count as busy", { exact: false })).toBeVisible();
+  await expect(page).toHaveURL(/\/settings\/calendar\?connected=[0-9a-z]+$/);
 }
 
 export function selectionFieldset(page: Page): Locator {

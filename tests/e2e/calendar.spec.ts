@@ -50,6 +50,11 @@ test.describe("alice: three event calendars and a task list", () => {
     // Event calendars with their names; the VTODO-only one is not offered.
     expect((await listedCalendars(page)).map((c) => c.name).sort()).toEqual(["Family", "Gym", "Work"]);
     await expect(page.getByText("Tasks", { exact: true })).toHaveCount(0);
+    // Issue 13: all event calendars of a new account count as busy until the provider unticks one.
+    expect((await listedCalendars(page)).every((c) => c.checked)).toBe(true);
+    // The connect form was cleared: no password (nor username) left in it.
+    await expect(caldavForm(page).getByLabel("Password")).toHaveValue("");
+    await expect(caldavForm(page).getByLabel("Username")).toHaveValue("");
     expect((await listedCalendars(page)).every((c) => !c.checked)).toBe(true);
 
     await selectCalendars(page, ["Work", "Gym"]);
@@ -190,8 +195,9 @@ test.describe("dave: a password that will change", () => {
     await connectCalDav(page, { ...radicaleAccount.creds, password: newPassword });
     await expect(page.getByTestId("account")).toHaveCount(1);
     await expect(page.getByTestId("account-status")).toHaveText("connected");
-    // Reconnecting keeps the earlier choice.
+    // Reconnecting keeps the earlier choice (the unticked calendar is not ticked again).
     expect((await listedCalendars(page)).find((c) => c.name === "Work")?.checked).toBe(true);
+    expect((await listedCalendars(page)).find((c) => c.name === "Gym")?.checked).toBe(false);
     const html = await page.content();
     expect(html).not.toContain(newPassword);
     expect(html).not.toContain(oldPassword);
@@ -201,10 +207,11 @@ test.describe("dave: a password that will change", () => {
     await expect(page.getByText("Calendar disconnected. Its password was deleted.")).toBeVisible();
     await expect(page.getByText(NO_CALENDAR)).toBeVisible();
 
-    // The selection went with the account: connecting again starts with nothing ticked.
+    // The selection went with the account: connecting again starts afresh, with every event
+    // calendar ticked (issue 13: nothing ticked would show every working hour as free).
     await connectCalDav(page, { ...radicaleAccount.creds, password: newPassword });
     const listed = await listedCalendars(page);
     expect(listed.map((c) => c.name).sort()).toEqual(["Gym", "Work"]);
-    expect(listed.every((c) => !c.checked)).toBe(true);
+    expect(listed.every((c) => c.checked)).toBe(true);
   });
 });

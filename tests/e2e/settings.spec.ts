@@ -224,7 +224,8 @@ test.describe("each section saves and reloads", () => {
     await expect(f.slug).toHaveValue(slug);
     await expect(f.name).toHaveValue("Anna Yoga");
     await expect(f.publish).not.toBeChecked();
-    await expect(page.locator("#public-url")).toHaveText(`${baseURL}/c/${slug}`);
+    // Issue 13: the link is a read-only field now (select-all on a phone), not text.
+    await expect(page.locator("#public-url")).toHaveValue(`${baseURL}/c/${slug}`);
     await expect(page.getByText("Not published yet")).toBeVisible();
     // Saved but not published: the public page does not exist yet.
     expect((await page.request.get(`/c/${slug}`)).status()).toBe(404);

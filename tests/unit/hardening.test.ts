@@ -3,7 +3,7 @@ import { z } from "zod";
 import { nextAllowedAt, THROTTLE_HARD, THROTTLE_SOFT } from "~/modules/auth/throttle.server";
 import { plainInteger, safeText, textMessages, textProblem } from "~/modules/settings/fields";
 import { readSettings, SETTINGS_PROBLEMS } from "~/modules/settings/stored";
-import { bodyLimitFor, bodyRefusal, contentSecurityPolicy, DEFAULT_BODY_LIMIT } from "~/server/hardening.server";
+import { bodyLimitFor, bodyRefusal, contentSecurityPolicy, DEFAULT_BODY_LIMIT, PHOTO_MAX_BYTES } from "~/server/hardening.server";
 
 describe("safeText: the shared character rules", () => {
   const single = textMessages("The name");
@@ -111,7 +111,7 @@ describe("request bodies: decided from the headers, before reading", () => {
   });
   it("limits are per path prefix: the photo upload gets more", () => {
     expect(bodyLimitFor("/settings")).toBe(DEFAULT_BODY_LIMIT);
-    expect(bodyLimitFor("/settings/photo")).toBe(5 * 1024 * 1024);
+    expect(bodyLimitFor("/settings/photo")).toBe(PHOTO_MAX_BYTES + 64 * 1024);
     expect(bodyLimitFor("/settings/photograph")).toBe(DEFAULT_BODY_LIMIT);
     expect(bodyLimitFor("/upload/x", { "/upload": 10 })).toBe(10);
   });

@@ -24,6 +24,7 @@ import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modu
 import { getDb } from "~/server/db.server";
 import { pageCacheTtlMs } from "./cache-control.server";
 import { onProviderChanged } from "~/server/provider-events.server";
+import { initials, nextFreeLabel, sessionLabel } from "./profile-card";
 
 /** The visitor's choices, from the query string, already validated (see readPageQuery). */
 export type PageQuery = { lang: Lang | null; tz: string | null };
@@ -74,6 +75,19 @@ export type PublicPage = {
     full: boolean;
     slots: PublicSlot[];
   }[];
+  /** The provider's card (issue 13): public texts only, each optional. */
+  profile: {
+    headline: string | null;
+    about: string | null;
+    location: string | null;
+    price: string | null;
+    /** Fingerprint of the stored photo (/p/<hash>.webp), or null: then `initials` are shown. */
+    photo: string | null;
+    initials: string;
+    session: string;
+  };
+  /** The first free slot as people say it ("tomorrow 07:00"), for the link preview. */
+  nextFree: string | null;
   etag: string;
 };
 
@@ -185,6 +199,7 @@ export async function buildPublicPage(
 
   let state: PublicPage["state"] = "ok";
   let days: PublicPage["days"] = [];
+  let firstStartMs: number | null = null;
   try {
     const window = availabilityWindow({ workingHours, rules, now });
     // Extraction depends on the zone and the all-day rule as well as on the selection.
@@ -194,6 +209,7 @@ export async function buildPublicPage(
     // Only the dates and hours of overrides reach the engine; their notes stay private.
     const dateOverrides = provider.dateOverrides.map(({ from, to, ranges }) => ({ from, to, ranges }));
     const free = computeAvailability({ workingHours, rules, busy, now, dateOverrides });
+    firstStartMs = free[0]?.slots[0]?.startMs ?? null;
     // Slots regrouped by their date in the zone the page is shown in.
     const byDate = new Map<string, PublicSlot[]>();
     for (const day of free) {
@@ -238,8 +254,9 @@ export async function buildPublicPage(
   const other: Lang = lang === "ar" ? "en" : "ar";
   const common = locale.clientZones.filter((z) => z !== zone);
   const zoneOption = (value: string) => ({ value, label: `${zonePlace(value, now, format)} (${formatOffset(now, value, format)})` });
+  const name = provider.displayName ?? provider.slug;
   const page: Omit<PublicPage, "etag"> = {
-    name: provider.displayName ?? provider.slug,
+    name,
     lang,
     zone,
     zoneLabel: t.timesIn(zonePlace(shownZone, now, format), formatOffset(now, shownZone, format)),
@@ -262,6 +279,16 @@ export async function buildPublicPage(
       all: allZones().filter((z) => z !== zone && !common.includes(z)),
     },
     days,
+    profile: {
+      headline: provider.profile.headline ?? null,
+      about: provider.profile.about ?? null,
+      location: provider.profile.location ?? null,
+      price: provider.profile.price ?? null,
+      photo: provider.profile.photo ?? null,
+      initials: initials(name),
+      session: sessionLabel(rules.slotMinutes),
+    },
+    nextFree: firstStartMs !== null ? nextFreeLabel(firstStartMs, zone, now) : null,
   };
   // A strong validator of exactly what is rendered: same data, same bytes.
   const etag = `"${crypto.createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 27)}"`;

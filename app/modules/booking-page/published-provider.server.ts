@@ -4,6 +4,7 @@ import {
   type Booking,
   type DateOverride,
   type LocaleSettings,
+  type ProfileDetails,
   type WhatsApp,
   type WorkingHours,
 } from "~/modules/settings/schemas";
@@ -18,6 +19,8 @@ export type PublishedProvider = {
   ownerUserId: string; // server-side only: keys the busy-time cache, never rendered
   slug: string;
   displayName: string | null;
+  /** Public profile texts and the photo fingerprint (issue 13); all optional. */
+  profile: ProfileDetails;
   timezone: string;
   workingHours: WorkingHours | null;
   whatsapp: WhatsApp | null;
@@ -42,6 +45,7 @@ export async function findPublishedProvider(db: Database, slug: string): Promise
     ownerUserId: row.owner_user_id,
     slug: row.public_slug,
     displayName: s.displayName ?? null,
+    profile: s.profile ?? {},
     timezone: effectiveTimezone(s, row.timezone),
     workingHours: s.workingHours,
     whatsapp: s.whatsapp,

@@ -92,7 +92,17 @@ export async function saveSection<K extends SectionKey>(
   return { ok: true };
 }
 
-export type ProfileInput = { publicSlug: string; displayName?: string; isPublic: boolean; version?: string };
+export type ProfileInput = {
+  publicSlug: string;
+  displayName?: string;
+  headline?: string;
+  about?: string;
+  location?: string;
+  price?: string;
+  isPublic: boolean;
+  version?: string;
+};
+const PROFILE_TEXTS = ["headline", "about", "location", "price"] as const;
 export type ProfileResult =
   | { ok: true }
   | { ok: false; reason: "stale" }
@@ -105,10 +115,15 @@ export type ProfileResult =
  * untrimmed or damaged stored name cannot make every save look "changed elsewhere".
  */
 export function profileVersion(p: Pick<Provider, "public_slug" | "is_public" | "settings">) {
-  return sectionVersion({ slug: p.public_slug, isPublic: p.is_public, displayName: p.settings.displayName ?? null });
+  // The photo is left out: it has its own form, and a new photo should not make this one stale.
+  const texts = Object.fromEntries(PROFILE_TEXTS.map((k) => [k, p.settings.profile?.[k] ?? null]));
+  return sectionVersion({ slug: p.public_slug, isPublic: p.is_public, displayName: p.settings.displayName ?? null, ...texts });
 }
 
-/** The profile section: columns public_slug and is_public, and settings.displayName. */
+/**
+ * The profile section: columns public_slug and is_public, settings.displayName, and the texts of
+ * settings.profile (merged into the stored object so the photo fingerprint stays).
+ */
 export async function saveProfile(tx: Queryable, userId: string, input: ProfileInput): Promise<ProfileResult> {
   await getOrCreateProvider(tx, userId);
   const [raw] = await tx.query<ProviderRow>(`select ${COLUMNS} from public.providers where owner_user_id = $1 for update`, [userId]);
@@ -127,10 +142,21 @@ export async function saveProfile(tx: Queryable, userId: string, input: ProfileI
     await tx.query(
       `update public.providers
        set public_slug = $2, is_public = $3,
-           settings = case when $4::text is null then settings - 'displayName'
-                           else jsonb_set(settings, '{displayName}', to_jsonb($4::text), true) end
+           settings = jsonb_set(
+             case when $4::text is null then settings - 'displayName'
+                  else jsonb_set(settings, '{displayName}', to_jsonb($4::text), true) end,
+             '{profile}',
+             ((case when jsonb_typeof(settings -> 'profile') = 'object' then settings -> 'profile' else '{}'::jsonb end)
+               - 'headline' - 'about' - 'location' - 'price') || $5::jsonb,
+             true)
        where owner_user_id = $1`,
-      [userId, input.publicSlug, input.isPublic, input.displayName ?? null],
+      [
+        userId,
+        input.publicSlug,
+        input.isPublic,
+        input.displayName ?? null,
+        JSON.stringify(Object.fromEntries(PROFILE_TEXTS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))),
+      ],
     );
   } catch (err) {
     const e = err as { code?: string; constraint?: string; message?: string };

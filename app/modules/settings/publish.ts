@@ -30,3 +30,33 @@ export function publishProblems(settings: Settings, slug: string | null): string
   }
   return problems;
 }
+
+/* ----------------------------------------------------------------------------------------- */
+/* First run: each missing item links to where it is fixed                                    */
+/* ----------------------------------------------------------------------------------------- */
+
+export type Step = { text: string; href: string };
+
+/** Where each publish problem is fixed; a slug problem (any wording) is fixed on the profile. */
+export function problemHref(problem: string): string {
+  if (problem === PUBLISH_PROBLEMS.workingHours) return "/settings/hours";
+  if (problem === PUBLISH_PROBLEMS.whatsapp) return "/settings/whatsapp";
+  return "/settings#address";
+}
+
+export function publishSteps(settings: Settings, slug: string | null): Step[] {
+  return publishProblems(settings, slug).map((text) => ({ text, href: problemHref(text) }));
+}
+
+/**
+ * What to do after a save: the first thing still missing, then publishing, then a calendar
+ * (without one every working hour looks free), then sharing the page.
+ */
+export function nextStep(settings: Settings, slug: string | null, isPublic: boolean): Step {
+  const [first] = publishSteps(settings, slug);
+  if (first) return first;
+  if (!isPublic) return { text: "Publish your page", href: "/settings#publish" };
+  if (settings.calendar.selectedCalendarIds.length === 0)
+    return { text: "Connect your calendar, so that clients only see times you are really free", href: "/settings/calendar" };
+  return { text: "Share your page with clients", href: "/settings#share" };
+}

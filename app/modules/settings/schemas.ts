@@ -27,6 +27,8 @@ export const TEMPLATE_MAX_LENGTH = 300;
 export const TEMPLATE_PLACEHOLDERS = ["date", "time"] as const;
 export const DISPLAY_NAME_MAX_LENGTH = 80;
 export const MAX_SELECTED_CALENDARS = 50;
+/** Limits of the profile's public texts (issue 13): short enough for a phone's first screen. */
+export const PROFILE_LIMITS = { headline: 80, about: 500, location: 80, price: 60 } as const;
 
 /** Limits for the booking inputs; also meant for the inputs' min/max attributes. */
 export const BOOKING_LIMITS = {
@@ -779,9 +781,39 @@ export const displayNameField = safeText(
     .transform((name) => (name === "" ? undefined : name)),
 ).optional();
 
+/** An optional public text: trimmed, "" or whitespace means "not given", at most `max` characters. */
+function optionalText(max: number, label: string) {
+  return z
+    .string({ error: `Enter the ${label} as text` })
+    .trim()
+    .max(max, `Keep the ${label} to at most ${max} characters`)
+    .transform((text) => (text === "" ? undefined : text))
+    .optional();
+}
+
+/**
+ * The profile's public details, stored as `settings.profile` (the display name stays in
+ * `settings.displayName`, where existing rows and the demo seed have it). `photo` is the
+ * fingerprint of the provider's row in `provider_photos`; only the photo upload writes it.
+ */
+export const profileDetailsShape = {
+  headline: optionalText(PROFILE_LIMITS.headline, "headline"),
+  // Line breaks are kept: the page shows them (white-space: pre-line).
+  about: optionalText(PROFILE_LIMITS.about, "about text"),
+  location: optionalText(PROFILE_LIMITS.location, "location"),
+  price: optionalText(PROFILE_LIMITS.price, "price"),
+};
+export const PHOTO_HASH_PATTERN = /^[0-9a-f]{32}$/;
+export const profileDetailsValueSchema = z.object({
+  ...profileDetailsShape,
+  photo: z.string().regex(PHOTO_HASH_PATTERN).optional(),
+});
+export type ProfileDetails = z.output<typeof profileDetailsValueSchema>;
+
 export const profileSchema = z.object({
   publicSlug: slugSchema,
   displayName: displayNameField,
+  ...profileDetailsShape,
   isPublic: checkbox(),
   version,
 });

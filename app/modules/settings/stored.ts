@@ -24,7 +24,10 @@ import {
   MAX_DATE_OVERRIDES,
   type AllDayEvents,
   type DateOverride,
+  profileDetailsShape,
+  profileDetailsValueSchema,
   type Booking,
+  type ProfileDetails,
   type WhatsApp,
   type WorkingHours,
 } from "./schemas";
@@ -44,6 +47,7 @@ export const SETTINGS_PROBLEMS = {
   displayName: "Your display name was stored in a damaged format; please save your profile again.",
   locale: "Page language and clock settings were stored in a damaged format, so defaults are shown; please save them again.",
   dateOverrides: "Some time off or special dates were stored in a damaged format and are ignored; please review them.",
+  profile: "Your profile details were stored in a damaged format; please review and save your profile again.",
 } as const;
 
 export type Settings = {
@@ -56,6 +60,8 @@ export type Settings = {
   /** Time off and special dates, sorted by first date; past ones are kept until removed. */
   dateOverrides: DateOverride[];
   displayName?: string;
+  /** Headline, about, location, price, photo fingerprint: present only when something is stored. */
+  profile?: ProfileDetails;
   /** Human hints about stored data that could not be used; empty when everything was fine. */
   problems: string[];
 };
@@ -242,7 +248,31 @@ function readSettingsUnsafe(raw: unknown): Settings {
       problems.push(SETTINGS_PROBLEMS.displayName);
     }
   }
+  const profile = own(root, "profile");
+  if (profile !== undefined && profile !== null) {
+    const read = readProfile(profile, problems);
+    if (Object.keys(read).length > 0) settings.profile = read;
+  }
   return settings;
+}
+
+/** Field by field, like booking rules: one damaged text should not hide the others. */
+function readProfile(value: unknown, problems: string[]): ProfileDetails {
+  const parsed = profileDetailsValueSchema.safeParse(value);
+  const result: ProfileDetails = {};
+  if (parsed.success) {
+    for (const [key, text] of Object.entries(parsed.data)) if (text !== undefined) result[key as keyof ProfileDetails] = text;
+    return result;
+  }
+  problems.push(SETTINGS_PROBLEMS.profile);
+  if (!isRecord(value)) return result;
+  for (const key of Object.keys(profileDetailsShape) as (keyof typeof profileDetailsShape)[]) {
+    const field = profileDetailsShape[key].safeParse(own(value, key));
+    if (field.success && field.data !== undefined) result[key] = field.data;
+  }
+  const photo = profileDetailsValueSchema.shape.photo.safeParse(own(value, "photo"));
+  if (photo.success && photo.data !== undefined) result.photo = photo.data;
+  return result;
 }
 
 /**

@@ -57,7 +57,9 @@ app.use((req, res, next) => {
   next();
 });
 
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+// The client's address reaches the booking route's abuse limits (as a keyed hash only). req.ip
+// follows "trust proxy": X-Forwarded-For only behind a trusted proxy, else the socket's address.
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV, getLoadContext: (req) => ({ clientAddress: req.ip ?? null }) }));
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";

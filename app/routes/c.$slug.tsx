@@ -1,5 +1,6 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { keptQuery } from "~/modules/booking-page/book-links";
 import { cacheControl } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
 import { getPublicPage } from "~/modules/booking-page/page.server";
@@ -32,6 +33,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) =>
 
 export default function PublicBookingPage() {
   const page = useLoaderData<typeof loader>();
+  // Tap links carry the visitor's lang and tz on to the booking route.
+  const query = keptQuery(useLocation().search);
   return (
     <main>
       <h1>Book {page.name}</h1>
@@ -79,7 +82,7 @@ export default function PublicBookingPage() {
                 {day.slots.map((slot, i) => (
                   <li key={`${i}-${slot.time}`}>
                     {slot.href ? (
-                      <a href={slot.href} aria-label={`Book ${slot.label}`}>
+                      <a href={slot.href + query} aria-label={`Book ${slot.label}`}>
                         {slot.time}
                       </a>
                     ) : (

@@ -25,7 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
         messageTemplate: wa?.messageTemplate ?? DEFAULT_WHATSAPP_TEMPLATE,
         version: version,
       },
-      sample: { date: sample.date, time: "10:00" },
+      // A made-up reference: each real tap gets its own.
+      sample: { date: sample.date, time: "10:00", ref: "K7Q2" },
     },
     { headers: ctx.headers },
   );
@@ -71,7 +72,8 @@ export default function WhatsAppSettings() {
 
         <label htmlFor={fields.messageTemplate.id}>Message template</label>
         <p className="hint" id="template-hint">
-          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes.
+          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes, and {"{ref}"} for the
+          short reference of the request (it shows up on your Requests page).
         </p>
         <textarea
           {...getTextareaProps(fields.messageTemplate, { ariaDescribedBy: "template-hint" })}

@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
 import { DateTime } from "luxon";
 import { availabilityWindow, computeAvailability } from "./availability";
-import { fillTemplate, formatSlotForMessage, waLink } from "./whatsapp";
+import { formatSlotForMessage, waLink } from "./whatsapp";
+import { bookHref } from "./book-links";
+import { activeBookingIntervals } from "./holds.server";
 import { findPublishedProvider } from "./published-provider.server";
 import { fetchProviderBusy } from "~/modules/calendar/busy-times.server";
 import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
@@ -70,7 +72,9 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
     const key = `${zone}|${provider.selectedCalendarIds.join(" ")}`;
     const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
     if (stale) state = "stale";
-    days = computeAvailability({ workingHours, rules, busy, now }).map((day) => ({
+    // Holds and bookings are busy at once (a tap announces "provider changed", dropping this page).
+    const booked = await activeBookingIntervals(db, provider.providerId, window, now);
+    days = computeAvailability({ workingHours, rules, busy: booked.length ? [...busy, ...booked] : busy, now }).map((day) => ({
       date: day.date,
       label: DateTime.fromISO(day.date, { zone }).setLocale("en-GB").toFormat("cccc d LLLL"),
       slots: day.slots.map((slot) => {
@@ -78,7 +82,8 @@ export async function buildPublicPage(slug: string, now = Date.now()): Promise<{
         return {
           time: slot.time,
           label: `${text.date} at ${text.time}`,
-          href: bookable && whatsapp ? waLink(whatsapp.phoneE164, fillTemplate(whatsapp.messageTemplate, text)) : null,
+          // Through the booking route: the tap re-checks the slot and holds it before WhatsApp opens.
+          href: bookable ? bookHref(provider.slug, slot.startMs) : null,
         };
       }),
     }));

@@ -15,9 +15,9 @@ import { IANAZone } from "luxon";
 import { z } from "zod";
 import { slugSchema } from "./slug";
 
-export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}?";
+export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}? (ref {ref})";
 export const TEMPLATE_MAX_LENGTH = 300;
-export const TEMPLATE_PLACEHOLDERS = ["date", "time"] as const;
+export const TEMPLATE_PLACEHOLDERS = ["date", "time", "ref"] as const;
 export const DISPLAY_NAME_MAX_LENGTH = 80;
 export const MAX_SELECTED_CALENDARS = 50;
 
@@ -46,7 +46,7 @@ export const SETTINGS_MESSAGES = {
   checkbox: "Tick or untick the box",
 } as const;
 
-export const unknownPlaceholderMessage = (name: string) => `Unknown placeholder {${name}}: use {date} and {time}`;
+export const unknownPlaceholderMessage = (name: string) => `Unknown placeholder {${name}}: use {date}, {time} and {ref}`;
 
 /* ----------------------------------------------------------------------------------------- */
 /* Field helpers                                                                             */
@@ -101,7 +101,7 @@ export function normalizePhone(input: string): string | null {
   return /^[1-9]\d{7,14}$/.test(s) ? `+${s}` : null;
 }
 
-/** Placeholder names other than date/time, in order of first appearance, each once. */
+/** Placeholder names other than date/time/ref, in order of first appearance, each once. */
 export function unknownPlaceholders(template: string): string[] {
   const known: readonly string[] = TEMPLATE_PLACEHOLDERS;
   const found = new Set<string>();

@@ -160,7 +160,10 @@ export async function tapSlot(input: TapInput): Promise<TapOutcome> {
     holdMs: getEnv().HOLD_MINUTES * 60_000,
   });
   const message = (ref?: string) =>
-    waLink(provider.whatsapp.phoneE164, fillTemplate(provider.whatsapp.messageTemplate, { ...formatSlotForMessage(slot.startMs, provider.workingHours.timezone), ref }));
+    waLink(
+      provider.whatsapp.phoneE164,
+      fillTemplate(provider.whatsapp.messageTemplate, { ...formatSlotForMessage(slot.startMs, provider.workingHours.timezone), ref }),
+    );
   if (held.kind === "held") {
     // Committed: every cache of this provider's page drops its copy, so the slot disappears.
     announceProviderChanged(provider.ownerUserId);

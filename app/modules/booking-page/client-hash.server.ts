@@ -22,7 +22,10 @@ function hashKey(): Buffer {
 
 /** IPv4-mapped IPv6 ("::ffff:1.2.3.4") and plain IPv4 count as one address; an IPv6 client counts per /64. */
 export function normalizeAddress(address: string): string {
-  const a = address.trim().toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+  const a = address
+    .trim()
+    .toLowerCase()
+    .replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
   if (!a.includes(":")) return a;
   // A phone gets a whole /64 and may rotate inside it: the prefix is the client.
   const [head] = a.split("%");

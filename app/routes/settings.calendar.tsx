@@ -10,6 +10,8 @@ import { saveSection } from "~/modules/settings/providers.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
 import { saveAndAnnounce, STALE_MESSAGE, staleReply } from "~/modules/settings/section-save.server";
+import { bookingCalendarSchema } from "~/modules/settings/schemas";
+import { BOOKING_CALENDAR_INTENT, bookingCalendarFormData, saveBookingCalendarForm } from "~/modules/booking-page/booking-calendar.server";
 
 export const headers = privateHeaders;
 
@@ -19,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const selected = p.settings.calendar.selectedCalendarIds;
   const known = new Set(accounts.flatMap((a) => a.calendars?.map((c) => c.url) ?? []));
   const anyUnreadable = accounts.some((a) => a.calendars === null);
+  const bookingCalendar = await bookingCalendarFormData(ctx);
   return json(
     {
       accounts: accounts.map((a) => ({
@@ -34,6 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       // Only claim "deleted" when every account could be listed; an unreachable server proves nothing.
       missing: anyUnreadable ? [] : selected.filter((url) => !known.has(url)),
       version: version,
+      bookingCalendar,
     },
     { headers: ctx.headers },
   );
@@ -100,6 +104,13 @@ export async function action({ request }: ActionFunctionArgs) {
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
 
+  if (intent === BOOKING_CALENDAR_INTENT) {
+    const reply = await saveBookingCalendarForm(ctx, formData);
+    if (reply)
+      return json<ActionData>({ intent: BOOKING_CALENDAR_INTENT, result: reply.result }, { status: reply.status, headers: ctx.headers });
+    throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
+  }
+
   if (intent === "disconnect") {
     const id = String(formData.get("integrationId") ?? "");
     const p = await ctx.provider();
@@ -160,6 +171,7 @@ export default function CalendarSettings() {
             </div>
           ))}
           <SelectionForm data={data} lastResult={actionData?.intent === "select" ? actionData.result : undefined} />
+          <BookingCalendarForm data={data} lastResult={actionData?.intent === BOOKING_CALENDAR_INTENT ? actionData.result : undefined} />
         </>
       )}
       <h2>{data.accounts.length ? "Reconnect or add an account" : "Connect a calendar"}</h2>
@@ -279,5 +291,48 @@ function CalDavForm({ lastResult }: { lastResult?: SubmissionResult<string[]> })
         </SubmitButton>
       </Form>
     </details>
+  );
+}
+
+/** "Add bookings to": where Confirm on the Requests page writes the session (issue 15). */
+function BookingCalendarForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useZodForm(bookingCalendarSchema, {
+    id: `booking-calendar-${data.bookingCalendar.version}`,
+    lastResult,
+    defaultValue: { calendarUrl: data.bookingCalendar.calendarUrl ?? "" },
+  });
+  const names = new Map(data.accounts.flatMap((a) => a.calendars ?? []).map((c) => [c.url, c.name]));
+  const chosen = (lastResult?.initialValue?.calendarUrl as string | undefined) ?? data.bookingCalendar.calendarUrl ?? "";
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value={BOOKING_CALENDAR_INTENT} />
+      <input type="hidden" name="version" value={data.bookingCalendar.version} />
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <label htmlFor={fields.calendarUrl.id}>Add bookings to</label>
+      <p className="hint" id="booking-calendar-hint">
+        When you confirm a request, the session is written into this calendar. Only calendars that count as busy can be chosen.
+      </p>
+      <select
+        id={fields.calendarUrl.id}
+        name={fields.calendarUrl.name}
+        defaultValue={chosen}
+        key={chosen}
+        aria-describedby={
+          fields.calendarUrl.errors?.length ? `booking-calendar-hint ${fields.calendarUrl.errorId}` : "booking-calendar-hint"
+        }
+        aria-invalid={fields.calendarUrl.errors?.length ? true : undefined}
+      >
+        <option value="">None: keep bookings here (download an .ics)</option>
+        {data.selected.map((url) => (
+          <option key={url} value={url}>
+            {names.get(url) ?? url}
+          </option>
+        ))}
+      </select>
+      <FieldErrors field={fields.calendarUrl} />
+      <SubmitButton pendingText="Saving…" intent={BOOKING_CALENDAR_INTENT}>
+        Save calendar for bookings
+      </SubmitButton>
+    </Form>
   );
 }

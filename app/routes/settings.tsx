@@ -21,6 +21,7 @@ const SECTIONS = [
   { to: "/settings/whatsapp", label: "WhatsApp" },
   { to: "/settings/booking", label: "Booking rules" },
   { to: "/settings/calendar", label: "Calendar" },
+  { to: "/settings/requests", label: "Requests" },
 ];
 
 export default function SettingsLayout() {

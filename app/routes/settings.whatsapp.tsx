@@ -72,8 +72,8 @@ export default function WhatsAppSettings() {
 
         <label htmlFor={fields.messageTemplate.id}>Message template</label>
         <p className="hint" id="template-hint">
-          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes, and {"{ref}"} for the
-          short reference of the request (it shows up on your Requests page).
+          Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes, and {"{ref}"} for the short
+          reference of the request (it shows up on your Requests page).
         </p>
         <textarea
           {...getTextareaProps(fields.messageTemplate, { ariaDescribedBy: "template-hint" })}

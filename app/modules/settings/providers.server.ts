@@ -1,5 +1,5 @@
 import { publishProblems } from "./publish";
-import type { Booking, CalendarSelection, WhatsApp, WorkingHours } from "./schemas";
+import type { Booking, BookingCalendar, CalendarSelection, WhatsApp, WorkingHours } from "./schemas";
 import { readSettings, type Settings } from "./stored";
 import { sectionVersion } from "./version";
 import type { Queryable } from "~/server/db.server";
@@ -26,8 +26,14 @@ export async function getOrCreateProvider(tx: Queryable, userId: string): Promis
   return { ...row, settings: readSettings(row.settings) };
 }
 
-export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar";
-type SectionValue = { workingHours: WorkingHours; whatsapp: WhatsApp; booking: Booking; calendar: CalendarSelection };
+export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar" | "bookingCalendar";
+type SectionValue = {
+  workingHours: WorkingHours;
+  whatsapp: WhatsApp;
+  booking: Booking;
+  calendar: CalendarSelection;
+  bookingCalendar: BookingCalendar;
+};
 
 export type SaveResult = { ok: true } | { ok: false; reason: "stale" };
 

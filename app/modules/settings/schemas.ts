@@ -349,3 +349,20 @@ export const settingsValueSchemas = {
   booking: bookingValueSchema,
   calendar: calendarValueSchema,
 } as const;
+
+/* ----------------------------------------------------------------------------------------- */
+/* Calendar for confirmed bookings ("add bookings to")                                       */
+/* ----------------------------------------------------------------------------------------- */
+
+// Optional: "" (conform: undefined) means "no writable calendar": bookings are confirmed here only.
+const bookingCalendarShape = {
+  calendarUrl: z
+    .string({ error: SETTINGS_MESSAGES.calendarUrl })
+    .trim()
+    .refine(isHttpUrl, SETTINGS_MESSAGES.calendarUrl)
+    .optional()
+    .transform((url) => url ?? null),
+};
+export const bookingCalendarValueSchema = z.object({ calendarUrl: z.string().refine(isHttpUrl).nullable() });
+export const bookingCalendarSchema = z.object({ ...bookingCalendarShape, version });
+export type BookingCalendar = z.output<typeof bookingCalendarValueSchema>;

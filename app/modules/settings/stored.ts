@@ -14,6 +14,7 @@ import {
   whatsappValueSchema,
   calendarValueSchema,
   displayNameField,
+  bookingCalendarValueSchema,
   type Booking,
   type WhatsApp,
   type WorkingHours,
@@ -177,4 +178,10 @@ export function readSettings(raw: unknown): Settings {
  */
 export function effectiveTimezone(settings: Pick<Settings, "workingHours">, columnTimezone: string): string {
   return settings.workingHours?.timezone ?? columnTimezone;
+}
+
+/** settings.bookingCalendar.calendarUrl, or null when none is chosen or what is stored is unusable. */
+export function readBookingCalendarUrl(rawSection: unknown): string | null {
+  const parsed = bookingCalendarValueSchema.safeParse(rawSection);
+  return parsed.success ? parsed.data.calendarUrl : null;
 }

@@ -21,7 +21,8 @@ export function parseStartParam(value: string): number | null {
     { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]) },
     { zone: "utc" },
   );
-  return dt.isValid ? dt.toMillis() : null;
+  // Round trip: luxon accepts hour 24 (next day) and the like; only the canonical form names a slot.
+  return dt.isValid && formatStartParam(dt.toMillis()) === value ? dt.toMillis() : null;
 }
 
 /** "?lang=de&tz=Europe%2FBerlin" (only the kept parameters, each once, short values), or "". */

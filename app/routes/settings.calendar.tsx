@@ -10,8 +10,8 @@ import { saveSection } from "~/modules/settings/providers.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
 import { saveAndAnnounce, STALE_MESSAGE, staleReply } from "~/modules/settings/section-save.server";
-import { bookingCalendarSchema } from "~/modules/settings/schemas";
-import { BOOKING_CALENDAR_INTENT, bookingCalendarFormData, saveBookingCalendarForm } from "~/modules/booking-page/booking-calendar.server";
+import { BOOKING_CALENDAR_INTENT, bookingCalendarSchema } from "~/modules/settings/schemas";
+import { bookingCalendarFormData, saveBookingCalendarForm } from "~/modules/booking-page/booking-calendar.server";
 
 export const headers = privateHeaders;
 

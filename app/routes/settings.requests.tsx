@@ -1,13 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { SubmitButton } from "~/components/form";
-import {
-  confirmRequest,
-  doneMessage,
-  listRequests,
-  loadBookingCalendarChoice,
-  releaseRequest,
-} from "~/modules/booking-page/requests.server";
+import { confirmRequest, listRequests, loadBookingCalendarChoice, releaseRequest } from "~/modules/booking-page/requests.server";
+// Pure: the component runs in the browser, where *.server modules are empty.
+import { doneMessage } from "~/modules/booking-page/requests";
 import { requireProviderContext } from "~/modules/settings/provider-context.server";
 import { privateHeaders } from "~/server/http";
 

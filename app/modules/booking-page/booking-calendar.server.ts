@@ -13,7 +13,6 @@ import type { Queryable } from "~/server/db.server";
  */
 type Ctx = { user: { id: string }; run: <T>(fn: (tx: Queryable) => Promise<T>) => Promise<T> };
 
-export const BOOKING_CALENDAR_INTENT = "booking-calendar";
 export const NOT_SELECTED_MESSAGE = "Choose one of the calendars ticked above as busy (save the selection first), or none.";
 
 export async function bookingCalendarFormData(ctx: Ctx) {

@@ -6,6 +6,7 @@ import { readBookingCalendarUrl } from "~/modules/settings/stored";
 import { effectiveTimezone } from "~/modules/settings/stored";
 import type { Queryable } from "~/server/db.server";
 import { announceProviderChanged } from "~/server/provider-events.server";
+import type { DoneCode } from "./requests";
 
 /**
  * The provider's side of holds and bookings (/settings/requests), under their RLS: list the
@@ -81,22 +82,6 @@ export async function listRequests(ctx: Ctx, now = Date.now()) {
     inCalendar: !!r.calendar_url,
   }));
   return { zone, items };
-}
-
-/** Success codes travel in the redirect's query (Post/Redirect/Get); the text is made here, never taken from the URL. */
-export const DONE_MESSAGES = {
-  "confirmed-calendar": (ref: string) => `Confirmed ${ref}: the session is in your calendar.`,
-  "confirmed-here": (ref: string) => `Confirmed ${ref}. It stays booked here; download the .ics to add it to your calendar.`,
-  already: (ref: string) => `Request ${ref} is already confirmed.`,
-  released: (ref: string) => `Released ${ref}: the time is free again.`,
-  "released-deleted": (ref: string) => `Released ${ref} and removed it from your calendar.`,
-  "released-kept": (ref: string) => `Released ${ref}. The event could not be removed from your calendar; delete it there.`,
-} as const;
-export type DoneCode = keyof typeof DONE_MESSAGES;
-
-export function doneMessage(code: string | null, ref: string | null): string | null {
-  if (!code || !ref || !/^[A-Z0-9]{4,8}$/.test(ref) || !Object.hasOwn(DONE_MESSAGES, code)) return null;
-  return DONE_MESSAGES[code as DoneCode](ref);
 }
 
 export type ActionResult = { ok: true; code: DoneCode; reference: string } | { ok: false; message: string };

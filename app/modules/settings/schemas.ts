@@ -363,6 +363,8 @@ const bookingCalendarShape = {
     .optional()
     .transform((url) => url ?? null),
 };
+/** The form's intent on /settings/calendar (shared by the page and its action; pure, so the browser has it). */
+export const BOOKING_CALENDAR_INTENT = "booking-calendar";
 export const bookingCalendarValueSchema = z.object({ calendarUrl: z.string().refine(isHttpUrl).nullable() });
 export const bookingCalendarSchema = z.object({ ...bookingCalendarShape, version });
 export type BookingCalendar = z.output<typeof bookingCalendarValueSchema>;

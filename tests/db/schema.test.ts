@@ -32,18 +32,40 @@ const COLUMNS: Record<string, [name: string, type: string, nullable: boolean, de
     ["created_at", "timestamp with time zone", false, "now()"],
     ["updated_at", "timestamp with time zone", false, "now()"],
   ],
+  // Beyond the seed: issue 15's holds and bookings (RLS: the provider reads/updates their own; the server inserts).
+  bookings: [
+    ["id", "uuid", false, "gen_random_uuid()"],
+    ["provider_id", "uuid", false, null],
+    ["start_at", "timestamp with time zone", false, null],
+    ["end_at", "timestamp with time zone", false, null],
+    ["state", "text", false, "'held'::text"],
+    ["reference", "text", false, null],
+    ["created_at", "timestamp with time zone", false, "now()"],
+    ["expires_at", "timestamp with time zone", false, null],
+    ["client_hash", "text", false, null],
+    ["confirmed_at", "timestamp with time zone", true, null],
+    ["released_at", "timestamp with time zone", true, null],
+    ["calendar_url", "text", true, null],
+    ["event_uid", "text", true, null],
+  ],
 };
 
-const PRIMARY_KEYS = { integrations: ["id"], integration_secrets: ["integration_id"], providers: ["id"] };
+const PRIMARY_KEYS = { integrations: ["id"], integration_secrets: ["integration_id"], providers: ["id"], bookings: ["id"] };
 
 const FOREIGN_KEYS = [
   ["integrations", "user_id", "auth.users", "id", "CASCADE"],
   ["integration_secrets", "integration_id", "public.integrations", "id", "CASCADE"],
   ["integration_secrets", "user_id", "auth.users", "id", "CASCADE"],
   ["providers", "owner_user_id", "auth.users", "id", "CASCADE"],
+  ["bookings", "provider_id", "public.providers", "id", "CASCADE"],
 ].sort();
 
 const INDEXES = [
+  ["bookings", "bookings_client_created_idx", "client_hash,created_at", false],
+  // The exclusion constraint's gist index (provider_id =, time range &&): one active hold per slot.
+  ["bookings", "bookings_no_overlap", "provider_id", false],
+  ["bookings", "bookings_provider_reference_uq", "provider_id,reference", true],
+  ["bookings", "bookings_provider_start_idx", "provider_id,start_at", false],
   ["integration_secrets", "integration_secrets_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_type_uq", "user_id,integration_type", true],
@@ -79,11 +101,11 @@ describe("schema matches the seed", () => {
     expect(rows).toHaveLength(1);
   });
 
-  it("has exactly the three tables in public", async () => {
+  it("has exactly the seed's three tables in public, plus bookings (issue 15)", async () => {
     const rows = await db.query<{ table_name: string }>(
       "select table_name from information_schema.tables where table_schema = 'public' order by 1",
     );
-    expect(rows.map((r) => r.table_name)).toEqual(["integration_secrets", "integrations", "providers"]);
+    expect(rows.map((r) => r.table_name)).toEqual(["bookings", "integration_secrets", "integrations", "providers"]);
   });
 
   for (const [table, columns] of Object.entries(COLUMNS)) {
@@ -165,11 +187,16 @@ describe("schema matches the seed", () => {
        where n.nspname = 'public' and c.relkind = 'r' order by 1`,
     );
     expect(rls.every((r) => r.relrowsecurity)).toBe(true);
-    expect(rls).toHaveLength(3);
+    expect(rls).toHaveLength(4);
     const rows = await db.query<{ tablename: string; cmd: string; qual: string | null; with_check: string | null }>(
       `select tablename, cmd, qual, with_check from pg_policies where schemaname = 'public' order by 1, 2`,
     );
+    const ownBooking =
+      "(EXISTS ( SELECT 1\n   FROM providers p\n  WHERE ((p.id = bookings.provider_id) AND (p.owner_user_id = auth.uid()))))";
     expect(rows.map((r) => [r.tablename, r.cmd, r.qual, r.with_check])).toEqual([
+      // No insert or delete policy: only the server's booking path (service_role) inserts.
+      ["bookings", "SELECT", ownBooking, null],
+      ["bookings", "UPDATE", ownBooking, ownBooking],
       ...policiesFor("integration_secrets", "user_id"),
       ...policiesFor("integrations", "user_id"),
       ...policiesFor("providers", "owner_user_id"),
@@ -183,9 +210,14 @@ describe("schema matches the seed", () => {
        where table_schema = 'public' and grantee in ('anon', 'authenticated', 'service_role')
        group by 1, 2 order by 1, 2`,
     );
-    const expected = ["integration_secrets", "integrations", "providers"].flatMap((t) =>
-      ["authenticated", "service_role"].map((g) => [g, t, "DELETE,INSERT,SELECT,UPDATE"]),
-    );
+    const expected = [
+      ...["integration_secrets", "integrations", "providers"].flatMap((t) =>
+        ["authenticated", "service_role"].map((g) => [g, t, "DELETE,INSERT,SELECT,UPDATE"]),
+      ),
+      // The provider: read, and update of state and calendar columns only (column grants, checked in bookings.test.ts).
+      ["authenticated", "bookings", "SELECT"],
+      ["service_role", "bookings", "DELETE,INSERT,SELECT,UPDATE"],
+    ];
     expect(rows.map((r) => [r.grantee, r.table_name, r.privileges]).sort()).toEqual(expected.sort());
   });
 });

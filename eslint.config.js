@@ -13,6 +13,8 @@ export const SERVICE_ROLE_FILES = [
   "app/modules/calendar/public-reads.server.ts",
   // Issue 13: profile photos by fingerprint (/p/<hash>.webp and the link preview image).
   "app/modules/booking-page/public-photo.server.ts",
+  // Holds: the public page's busy read of holds/bookings, and the one insert path (after the tap's checks).
+  "app/modules/booking-page/holds.server.ts",
 ];
 
 const NODE_BUILTINS = [

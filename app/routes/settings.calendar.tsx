@@ -17,6 +17,8 @@ import { saveSection } from "~/modules/settings/providers.server";
 import { connectAccount, disconnectAccount, listAccounts } from "~/modules/calendar/accounts.server";
 import { loadSection, requireProviderContext } from "~/modules/settings/provider-context.server";
 import { saveAndAnnounce, STALE_MESSAGE, staleReply } from "~/modules/settings/section-save.server";
+import { BOOKING_CALENDAR_INTENT, bookingCalendarSchema } from "~/modules/settings/schemas";
+import { bookingCalendarFormData, saveBookingCalendarForm } from "~/modules/booking-page/booking-calendar.server";
 
 export const headers = privateHeaders;
 export const meta: MetaFunction = () => [{ title: "Calendar · Settings · Slotline" }];
@@ -49,6 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const anyUnreadable = accounts.some((a) => a.calendars === null);
   // The selection is saved against this very list (see listings.server.ts).
   const listing = accounts.length > 0 ? await rememberListing(ctx.user.id, version, accounts) : null;
+  const bookingCalendar = await bookingCalendarFormData(ctx);
   return json(
     {
       accounts: accounts.map((a) => ({
@@ -68,6 +71,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       version: version,
       listing,
       allDayEvents: p.settings.calendar.allDayEvents,
+      bookingCalendar,
     },
     { headers: ctx.headers },
   );
@@ -204,6 +208,13 @@ export async function action({ request }: ActionFunctionArgs) {
     throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
   }
 
+  if (intent === BOOKING_CALENDAR_INTENT) {
+    const reply = await saveBookingCalendarForm(ctx, formData);
+    if (reply)
+      return json<ActionData>({ intent: BOOKING_CALENDAR_INTENT, result: reply.result }, { status: reply.status, headers: ctx.headers });
+    throw redirect("/settings/calendar?saved=1", { headers: ctx.headers });
+  }
+
   if (intent === "disconnect") {
     const id = String(formData.get("integrationId") ?? "");
     // Someone else's id is invisible under RLS, so it looks exactly like one that never existed.
@@ -298,6 +309,7 @@ export default function CalendarSettings() {
             </div>
           ))}
           <SelectionForm data={data} lastResult={actionData?.intent === "select" ? actionData.result : undefined} />
+          <BookingCalendarForm data={data} lastResult={actionData?.intent === BOOKING_CALENDAR_INTENT ? actionData.result : undefined} />
         </>
       )}
       {data.accounts.length === 0 && data.feeds.length > 0 ? (
@@ -475,6 +487,49 @@ function AllDayForm({ data, lastResult }: { data: LoaderData; lastResult?: Submi
       <FieldErrors field={fields.allDayEvents} />
       <SubmitButton pendingText="Saving…" intent="all-day">
         Save all-day rule
+      </SubmitButton>
+    </Form>
+  );
+}
+
+/** "Add bookings to": where Confirm on the Requests page writes the session (issue 15). */
+function BookingCalendarForm({ data, lastResult }: { data: LoaderData; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useZodForm(bookingCalendarSchema, {
+    id: `booking-calendar-${data.bookingCalendar.version}`,
+    lastResult,
+    defaultValue: { calendarUrl: data.bookingCalendar.calendarUrl ?? "" },
+  });
+  const names = new Map(data.accounts.flatMap((a) => a.calendars ?? []).map((c) => [c.url, c.name]));
+  const chosen = (lastResult?.initialValue?.calendarUrl as string | undefined) ?? data.bookingCalendar.calendarUrl ?? "";
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <input type="hidden" name="intent" value={BOOKING_CALENDAR_INTENT} />
+      <input type="hidden" name="version" value={data.bookingCalendar.version} />
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <label htmlFor={fields.calendarUrl.id}>Add bookings to</label>
+      <p className="hint" id="booking-calendar-hint">
+        When you confirm a request, the session is written into this calendar. Only calendars that count as busy can be chosen.
+      </p>
+      <select
+        id={fields.calendarUrl.id}
+        name={fields.calendarUrl.name}
+        defaultValue={chosen}
+        key={chosen}
+        aria-describedby={
+          fields.calendarUrl.errors?.length ? `booking-calendar-hint ${fields.calendarUrl.errorId}` : "booking-calendar-hint"
+        }
+        aria-invalid={fields.calendarUrl.errors?.length ? true : undefined}
+      >
+        <option value="">None: keep bookings here (download an .ics)</option>
+        {data.selected.map((url) => (
+          <option key={url} value={url}>
+            {names.get(url) ?? url}
+          </option>
+        ))}
+      </select>
+      <FieldErrors field={fields.calendarUrl} />
+      <SubmitButton pendingText="Saving…" intent={BOOKING_CALENDAR_INTENT}>
+        Save calendar for bookings
       </SubmitButton>
     </Form>
   );

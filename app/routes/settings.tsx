@@ -31,6 +31,7 @@ const SECTIONS = [
   { to: "/settings/booking", label: "Booking rules" },
   { to: "/settings/language", label: "Language and clock" },
   { to: "/settings/calendar", label: "Calendar" },
+  { to: "/settings/requests", label: "Requests" },
 ];
 
 function TopBar({ email }: { email?: string }) {

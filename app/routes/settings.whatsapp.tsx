@@ -38,8 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
         messageTemplateAr: wa?.messageTemplateAr ?? "",
         version: version,
       },
-      sample,
-      sampleAr,
+      // A made-up reference: each real tap gets its own.
+      sample: { ...sample, ref: "K7Q2" },
+      sampleAr: { ...sampleAr, ref: "K7Q2" },
       arabic: language !== "en",
     },
     { headers: ctx.headers },
@@ -85,8 +86,9 @@ export default function WhatsAppSettings() {
           hintId="template-hint"
           hint={
             <>
-              Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes; {"{time}"} names your time
-              zone (and the client&apos;s, if they chose another).
+              Up to {TEMPLATE_MAX_LENGTH} characters. Use {"{date}"} and {"{time}"} where the chosen slot goes ({"{time}"} names your time
+              zone, and the client&apos;s if they chose another), and {"{ref}"} for the short reference of the request (it shows up on your
+              Requests page).
             </>
           }
           autoFocus={focus === "messageTemplate"}

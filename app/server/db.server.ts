@@ -15,9 +15,14 @@ export interface Database extends Queryable {
 }
 
 export async function openEmbedded(dataDir: string | undefined): Promise<Database> {
-  const [{ PGlite }, { pgcrypto }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite/contrib/pgcrypto")]);
+  const [{ PGlite }, { pgcrypto }, { btree_gist }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pgcrypto"),
+    // The bookings table's exclusion constraint (one active hold per slot) needs it.
+    import("@electric-sql/pglite/contrib/btree_gist"),
+  ]);
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, { extensions: { pgcrypto } });
+  const pg = await PGlite.create(dataDir ? `file://${dataDir}` : undefined, { extensions: { pgcrypto, btree_gist } });
   const wrap = (q: Pick<typeof pg, "query" | "exec">): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       return (await q.query<T>(sql, params as unknown[])).rows;

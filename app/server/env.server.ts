@@ -3,6 +3,8 @@ import { z } from "zod";
 
 /** How long one CalDAV request (verify, list, read) may take unless CALDAV_TIMEOUT_MS says otherwise. */
 export const DEFAULT_CALDAV_TIMEOUT_MS = 15_000;
+/** How long a public-page visitor may wait for a calendar when no usable copy exists. */
+export const DEFAULT_CALDAV_PUBLIC_WAIT_MS = 2_000;
 
 /** Environment, validated once. Every variable is listed in the README's configuration table. */
 const schema = z.object({
@@ -40,6 +42,12 @@ const schema = z.object({
     .optional(),
   AUTH_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   AUTH_DELAY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  /** Longest a visitor of a provider with no usable busy copy waits before "availability cannot be shown". */
+  CALDAV_PUBLIC_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(DEFAULT_CALDAV_PUBLIC_WAIT_MS),
+  /** How long a tap holds a slot; decimals allowed (tests use a few seconds). */
+  HOLD_MINUTES: z.coerce.number().min(0.01).max(1440).default(20),
+  /** Secret for hashing client addresses (abuse limits); default: derived from the encryption key. */
+  HOLD_SALT: z.string().min(32, "HOLD_SALT must be at least 32 characters").optional(),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -65,6 +65,7 @@ const FOREIGN_KEYS = [
 ].sort();
 
 const INDEXES = [
+  // The exclusion constraint's gist index (provider_id =, time range &&): one active hold per slot.
   ["integration_secrets", "integration_secrets_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_id_idx", "user_id", false],
   ["integrations", "integrations_user_type_uq", "user_id,integration_type", true],

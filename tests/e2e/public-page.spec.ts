@@ -13,7 +13,6 @@ import { DEFAULT_PROVIDER_SETTINGS, expect, test, type RadicaleAccount } from ".
 // The publishedProvider fixture's defaults: every day 09:00-17:00 in Dubai, one-hour slots.
 const ZONE = DEFAULT_PROVIDER_SETTINGS.hours.timezone;
 const WA_DIGITS = "971501234567";
-const TEMPLATE = DEFAULT_PROVIDER_SETTINGS.whatsapp.template;
 const UNAVAILABLE = "Availability cannot be shown right now";
 const NOT_FOUND = "There is no booking page at this address.";
 
@@ -26,10 +25,10 @@ function tomorrow() {
   return DateTime.now().setZone(ZONE).plus({ days: 1 }).setLocale("en-GB");
 }
 
-function expectedLink(time: string): string {
-  // {time} names the provider's zone (issue 14).
-  const text = TEMPLATE.replace("{date}", tomorrow().toFormat("ccc d LLL")).replace("{time}", `${time} Dubai time`);
-  return `https://wa.me/${WA_DIGITS}?text=${encodeURIComponent(text)}`;
+/** Slot links go through the booking route (which holds the slot, then opens WhatsApp): UTC start, minutes. */
+function expectedLink(slug: string, time: string): string {
+  const [hour, minute] = time.split(":").map(Number);
+  return `/c/${slug}/book/${tomorrow().set({ hour, minute, second: 0, millisecond: 0 }).toUTC().toFormat("yyyy-LL-dd'T'HH:mm'Z'")}`;
 }
 
 const ALICE_CALENDARS = [
@@ -106,10 +105,10 @@ test.describe("alice: busy in Work and Gym, an unselected Family calendar", () =
     await expect(client.getByText("Times in Dubai (GMT+4)")).toBeVisible();
 
     const expected = ["09:00", "12:00", "13:00", "15:00"];
-    expect(await tomorrowSlots(client)).toEqual(expected.map((time) => ({ time, href: expectedLink(time) })));
-    // Every slot link on the page is a wa.me link with a prefilled message.
+    expect(await tomorrowSlots(client)).toEqual(expected.map((time) => ({ time, href: expectedLink(slug, time) })));
+    // Every slot link on the page goes through the booking route (tests/e2e/booking.spec.ts follows one to WhatsApp).
     for (const href of await client.locator("ul.slots a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) {
-      expect(href).toMatch(new RegExp(`^https://wa\\.me/${WA_DIGITS}\\?text=Hi!%20Can%20I%20book%20`));
+      expect(href).toMatch(new RegExp(`^/c/${slug}/book/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ$`));
     }
     const html = await client.content();
     expect(html).not.toMatch(/<script/i);

@@ -171,7 +171,7 @@ test.describe("each section saves and reloads", () => {
     await page.goto("/settings/whatsapp");
     const f = wa(page);
     await expect(f.enabled).toBeChecked();
-    await expect(f.template).toHaveValue("Hi! Can I book {date} at {time}?");
+    await expect(f.template).toHaveValue("Hi! Can I book {date} at {time}? (ref {ref})");
     await markDocument(page);
     await f.phone.fill("+971 (50) 123-4567");
     await f.template.fill("Hello! Is {time} on {date} still free?");
@@ -282,7 +282,7 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
     await f.template.fill("Hi {name}, is {date} at {time} ok?");
     await save(page, "Save WhatsApp settings");
     await expectFieldError(f.phone, "Enter the number in international format, e.g. +971 50 123 4567");
-    await expectFieldError(f.template, "Unknown placeholder {name}: use {date} and {time}");
+    await expectFieldError(f.template, "Unknown placeholder {name}: use {date}, {time} and {ref}");
     await expectRefused(page, "/settings/whatsapp");
     await expect(f.phone).toHaveValue("12345");
     await expect(f.template).toHaveValue("Hi {name}, is {date} at {time} ok?");
@@ -485,7 +485,7 @@ test.describe("with JavaScript", () => {
     const f = wa(page);
     await markDocument(page);
     const initial = await f.preview.textContent();
-    expect(initial).toMatch(/^Hi! Can I book \w{3} \d{1,2} \w{3} at 10:00 Dubai time\?$/);
+    expect(initial).toMatch(/^Hi! Can I book \w{3} \d{1,2} \w{3} at 10:00 Dubai time\? \(ref K7Q2\)$/);
     await f.template.fill("");
     await f.template.pressSequentially("See you {date} at {time}");
     await expect(f.preview).toHaveText(/^See you \w{3} \d{1,2} \w{3} at 10:00 Dubai time$/);
@@ -513,7 +513,7 @@ test.describe("with JavaScript", () => {
 
     await f.template.fill("Hi {name}");
     await f.template.blur();
-    await expectFieldError(f.template, "Unknown placeholder {name}: use {date} and {time}");
+    await expectFieldError(f.template, "Unknown placeholder {name}: use {date}, {time} and {ref}");
     await f.template.pressSequentially(" and {nme}");
     await expect(page.locator(`[id="${await f.template.getAttribute("id")}-error"]`)).toContainText("Unknown placeholder {nme}");
     expect(posts).toBe(0);

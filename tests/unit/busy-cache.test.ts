@@ -82,3 +82,30 @@ describe("busy-time cache (TTL 60 s, stale 3 h by default)", () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("busy-time cache: the tap's freshness (maxAgeMs, waitMs)", () => {
+  it("refreshes a copy older than maxAgeMs even inside the TTL", async () => {
+    const fetch = vi.fn(async () => BUSY);
+    await getBusyCached("p1", "k", WINDOW, fetch);
+    vi.setSystemTime(Date.now() + 20_000);
+    await getBusyCached("p1", "k", WINDOW, fetch, Date.now(), { maxAgeMs: 30_000 });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    vi.setSystemTime(Date.now() + 11_000);
+    await getBusyCached("p1", "k", WINDOW, fetch, Date.now(), { maxAgeMs: 30_000 });
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it("waits at most waitMs, then serves the last good copy as stale; without a copy it fails", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    vi.setSystemTime(new Date("2026-12-01T00:00:00Z"));
+    await getBusyCached("p1", "k", WINDOW, async () => BUSY);
+    vi.setSystemTime(Date.now() + 40_000);
+    const hanging = () => new Promise<typeof BUSY>(() => {});
+    const served = getBusyCached("p1", "k", WINDOW, hanging, Date.now(), { maxAgeMs: 30_000, waitMs: 50 });
+    const failed = getBusyCached("p2", "k", WINDOW, hanging, Date.now(), { maxAgeMs: 30_000, waitMs: 50 });
+    failed.catch(() => {});
+    await vi.advanceTimersByTimeAsync(60);
+    expect(await served).toMatchObject({ busy: BUSY, stale: true });
+    await expect(failed).rejects.toBeInstanceOf(BusyUnavailableError);
+  });
+});

@@ -147,8 +147,9 @@ describe("the WhatsApp message's {date} and {time}", () => {
     );
   });
 
-  test("default templates: English unchanged, Arabic uses only the known placeholders", () => {
-    expect(DEFAULT_WHATSAPP_TEMPLATES.en).toBe("Hi! Can I book {date} at {time}?");
+  test("default templates: English as before plus the reference (issue 15), Arabic uses only the known placeholders", () => {
+    expect(DEFAULT_WHATSAPP_TEMPLATES.en).toBe("Hi! Can I book {date} at {time}? (ref {ref})");
+    expect(DEFAULT_WHATSAPP_TEMPLATES.ar).toContain("{ref}");
     expect(unknownPlaceholders(DEFAULT_WHATSAPP_TEMPLATES.ar)).toEqual([]);
     expect(DEFAULT_WHATSAPP_TEMPLATES.ar).toContain("{date}");
     expect(DEFAULT_WHATSAPP_TEMPLATES.ar).toContain("{time}");

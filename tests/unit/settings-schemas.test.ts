@@ -269,7 +269,7 @@ describe("whatsappSchema", () => {
     });
     test("an unknown placeholder is named", () => {
       expect(submit(whatsappSchema, { ...valid, messageTemplate: "Hi {name}, {date}?" }).error?.messageTemplate).toEqual([
-        "Unknown placeholder {name}: use {date} and {time}",
+        "Unknown placeholder {name}: use {date}, {time} and {ref}",
       ]);
     });
     test("each unknown placeholder is listed once, in order", () => {

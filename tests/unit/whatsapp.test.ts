@@ -87,3 +87,21 @@ describe("formatSlotForMessage", () => {
     expect(() => formatSlotForMessage(Number.NaN, "Asia/Dubai")).toThrow(/invalid instant/);
   });
 });
+
+describe("fillTemplate with {ref}", () => {
+  test("the default template carries the reference", () => {
+    expect(fillTemplate(DEFAULT_WHATSAPP_TEMPLATE, { date: "Thu 3 Dec", time: "10:00", ref: "K7Q2" })).toBe(
+      "Hi! Can I book Thu 3 Dec at 10:00? (ref K7Q2)",
+    );
+  });
+  test("without a reference (nothing held) the bracketed part goes, a bare {ref} becomes empty", () => {
+    expect(fillTemplate(DEFAULT_WHATSAPP_TEMPLATE, { date: "Thu 3 Dec", time: "10:00" })).toBe("Hi! Can I book Thu 3 Dec at 10:00?");
+    expect(fillTemplate("Booking {date} [{ref}] ok", { date: "D", time: "T" })).toBe("Booking D ok");
+    expect(fillTemplate("Ref:{ref} {date}", { date: "D", time: "T" })).toBe("Ref: D");
+    // Control: brackets without {ref} are the provider's text and stay.
+    expect(fillTemplate("{date} (morning) {ref}", { date: "D", time: "T" })).toBe("D (morning) ");
+  });
+  test("templates saved before {ref} existed read as before", () => {
+    expect(fillTemplate("Hi! Can I book {date} at {time}?", { date: "D", time: "T", ref: "K7Q2" })).toBe("Hi! Can I book D at T?");
+  });
+});

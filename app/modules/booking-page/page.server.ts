@@ -1,6 +1,9 @@
 import crypto from "node:crypto";
 import { availabilityWindow, computeAvailability } from "./availability";
-import { fillTemplate, messageSlotText, waLink, zonePlace } from "./whatsapp";
+import { waLink, zonePlace } from "./whatsapp";
+import { bookHref } from "./book-links";
+import { activeBookingIntervals } from "./holds.server";
+import { pageLanguage, type PageQuery } from "./slot-message";
 import {
   allZones,
   formatDateShort,
@@ -17,7 +20,6 @@ import {
 } from "./locale";
 import { MESSAGES } from "./messages";
 import { workingDays } from "./working-days";
-import { DEFAULT_WHATSAPP_TEMPLATES, type LocaleSettings } from "~/modules/settings/schemas";
 import { findPublishedProvider } from "./published-provider.server";
 import { fetchProviderBusy } from "~/modules/calendar/busy-times.server";
 import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
@@ -27,7 +29,7 @@ import { onProviderChanged } from "~/server/provider-events.server";
 import { initials, nextFreeLabel, sessionLabel } from "./profile-card";
 
 /** The visitor's choices, from the query string, already validated (see readPageQuery). */
-export type PageQuery = { lang: Lang | null; tz: string | null };
+export type { PageQuery };
 
 export type PublicSlot = {
   time: string;
@@ -138,11 +140,6 @@ export async function getPublicPage(slug: string, query: PageQuery = { lang: nul
 }
 
 /** The page's language: the provider's, or the visitor's pick when the provider offers both. */
-function pageLanguage(setting: LocaleSettings["language"], asked: Lang | null): Lang {
-  if (setting !== "both") return setting;
-  return asked ?? "en";
-}
-
 /** /c/<slug> with only the non-default choices, so each view has one URL (and one cache entry). */
 function pageHref(slug: string, lang: Lang | null, tz: string | null): string {
   const params = new URLSearchParams();
@@ -150,16 +147,6 @@ function pageHref(slug: string, lang: Lang | null, tz: string | null): string {
   if (tz) params.set("tz", tz);
   const q = params.toString();
   return `/c/${slug}${q ? `?${q}` : ""}`;
-}
-
-type SlotLinkContext = { slug: string; lang: Lang; tz: string | null; zone: string; format: PageFormat; phone: string; template: string };
-
-/**
- * The one place a slot's link is built. Today a wa.me link with the message in the page's
- * language; a booking route (/c/<slug>/book/<UTC start>, keeping lang and tz) replaces this body.
- */
-function slotHref(ctx: SlotLinkContext, startMs: number): string {
-  return waLink(ctx.phone, fillTemplate(ctx.template, messageSlotText(startMs, ctx.zone, ctx.tz, ctx.format)));
 }
 
 export async function buildPublicPage(
@@ -184,18 +171,8 @@ export async function buildPublicPage(
   const shownZone = tz ?? zone;
   const providerPlace = zonePlace(zone, now, format);
   const langParam = locale.language === "both" && lang !== "en" ? lang : null;
-  const linkContext: SlotLinkContext | null =
-    bookable && whatsapp
-      ? {
-          slug: provider.slug,
-          lang,
-          tz,
-          zone,
-          format,
-          phone: whatsapp.phoneE164,
-          template: lang === "ar" ? (whatsapp.messageTemplateAr ?? DEFAULT_WHATSAPP_TEMPLATES.ar) : whatsapp.messageTemplate,
-        }
-      : null;
+  // Slot links go through the tap route (it re-checks and holds), keeping the visitor's choices.
+  const tapQuery = pageHref("", langParam, tz).slice("/c/".length);
 
   let state: PublicPage["state"] = "ok";
   let days: PublicPage["days"] = [];
@@ -208,7 +185,9 @@ export async function buildPublicPage(
     if (stale) state = "stale";
     // Only the dates and hours of overrides reach the engine; their notes stay private.
     const dateOverrides = provider.dateOverrides.map(({ from, to, ranges }) => ({ from, to, ranges }));
-    const free = computeAvailability({ workingHours, rules, busy, now, dateOverrides });
+    // Holds and bookings are busy at once (a tap announces "provider changed", dropping this page).
+    const booked = await activeBookingIntervals(db, provider.providerId, window, now);
+    const free = computeAvailability({ workingHours, rules, busy: booked.length ? [...busy, ...booked] : busy, now, dateOverrides });
     firstStartMs = free[0]?.slots[0]?.startMs ?? null;
     // Slots regrouped by their date in the zone the page is shown in.
     const byDate = new Map<string, PublicSlot[]>();
@@ -222,7 +201,7 @@ export async function buildPublicPage(
             : null;
         const label = t.bookSlot(formatDateShort(slot.startMs, shownZone, format), other ? `${time} (${other})` : time);
         const list = byDate.get(date) ?? [];
-        list.push({ time, label, other, href: linkContext ? slotHref(linkContext, slot.startMs) : null });
+        list.push({ time, label, other, href: bookable ? bookHref(provider.slug, slot.startMs, tapQuery) : null });
         byDate.set(date, list);
       }
     }

@@ -17,6 +17,7 @@ import { withService, type Database } from "~/server/db.server";
  */
 export type PublishedProvider = {
   ownerUserId: string; // server-side only: keys the busy-time cache, never rendered
+  providerId: string; // server-side only: keys holds and bookings, never rendered
   slug: string;
   displayName: string | null;
   /** Public profile texts and the photo fingerprint (issue 13); all optional. */
@@ -34,8 +35,8 @@ export type PublishedProvider = {
 
 export async function findPublishedProvider(db: Database, slug: string): Promise<PublishedProvider | null> {
   const [row] = await withService(db, (tx) =>
-    tx.query<{ owner_user_id: string; public_slug: string; timezone: string; settings: unknown }>(
-      "select owner_user_id, public_slug, timezone, settings from public.providers where public_slug = $1 and is_public",
+    tx.query<{ id: string; owner_user_id: string; public_slug: string; timezone: string; settings: unknown }>(
+      "select id, owner_user_id, public_slug, timezone, settings from public.providers where public_slug = $1 and is_public",
       [slug],
     ),
   );
@@ -43,6 +44,7 @@ export async function findPublishedProvider(db: Database, slug: string): Promise
   const s = readSettings(row.settings);
   return {
     ownerUserId: row.owner_user_id,
+    providerId: row.id,
     slug: row.public_slug,
     displayName: s.displayName ?? null,
     profile: s.profile ?? {},

@@ -6,14 +6,19 @@ import { ENGLISH_24H, formatDateShort, formatTime, localDate, zoneCity, zoneGene
 import { MESSAGES } from "./messages";
 
 export type SlotText = { date: string; time: string };
+/** ref: the hold's short reference ("K7Q2"); absent when the tap held nothing. */
+export type MessageValues = SlotText & { ref?: string };
 
 /**
- * Replaces every {date} and {time}. A function replacer on purpose: with a string replacement,
- * a value containing "$&" or "$1" would be expanded by String.prototype.replace.
+ * Replaces every {date}, {time} and {ref}. A function replacer on purpose: with a string
+ * replacement, a value containing "$&" or "$1" would be expanded by String.prototype.replace.
  * Unknown placeholders are left as typed (the settings schema refuses them on save).
+ * Without a reference, a bracketed part around {ref} ("(ref {ref})") is dropped as a whole, so the
+ * message never says "(ref )"; a bare {ref} becomes empty.
  */
-export function fillTemplate(template: string, values: SlotText): string {
-  return template.replace(/\{(date|time)\}/g, (_match, name: "date" | "time") => values[name]);
+export function fillTemplate(template: string, values: MessageValues): string {
+  const text = values.ref ? template : template.replace(/\s*[([][^()[\]{}]*\{ref\}[^()[\]{}]*[)\]]/g, "");
+  return text.replace(/\{(date|time|ref)\}/g, (_match, name: "date" | "time" | "ref") => values[name] ?? "");
 }
 
 /**

@@ -20,21 +20,30 @@ export class BusyUnavailableError extends Error {
 
 export type BusyResult = { busy: BusyInterval[]; fetchedAt: number; stale: boolean };
 
+/**
+ * maxAgeMs: a copy older than this is refreshed even within the TTL (the booking route wants busy
+ * times no older than 30 s). waitMs: wait at most this long for that refresh, then answer with the
+ * last good copy (stale) or fail; the refresh goes on and fills the cache.
+ */
+export type BusyFreshness = { maxAgeMs?: number; waitMs?: number };
+
 export async function getBusyCached(
   ownerUserId: string,
   key: string,
   window: { start: number; end: number },
   fetch: (window: { start: number; end: number }) => Promise<BusyInterval[]>,
   now = Date.now(),
+  freshness: BusyFreshness = {},
 ): Promise<BusyResult> {
   const env = getEnv();
   const entry = entries.get(ownerUserId);
   const covers = (e: Entry) => e.key === key && e.window.start <= window.start && e.window.end >= window.end;
-  if (entry && covers(entry) && now - entry.fetchedAt < env.BUSY_CACHE_TTL_SECONDS * 1000) {
+  const maxAge = Math.min(env.BUSY_CACHE_TTL_SECONDS * 1000, freshness.maxAgeMs ?? Infinity);
+  if (entry && covers(entry) && now - entry.fetchedAt < maxAge) {
     return { busy: entry.busy, fetchedAt: entry.fetchedAt, stale: false };
   }
   try {
-    const fresh = await fetchOnce(ownerUserId, key, window, fetch);
+    const fresh = await withinWait(fetchOnce(ownerUserId, key, window, fetch), freshness.waitMs);
     return { busy: fresh.busy, fetchedAt: fresh.fetchedAt, stale: false };
   } catch (err) {
     if (entry && covers(entry) && now - entry.fetchedAt < env.BUSY_STALE_SECONDS * 1000) {
@@ -42,6 +51,19 @@ export async function getBusyCached(
     }
     throw new BusyUnavailableError(err);
   }
+}
+
+function withinWait<T>(promise: Promise<T>, waitMs: number | undefined): Promise<T> {
+  if (waitMs === undefined) return promise;
+  // The fetch keeps running for the cache; only this caller stops waiting.
+  promise.catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the calendar within ${waitMs} ms (still trying)`)), waitMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 function fetchOnce(

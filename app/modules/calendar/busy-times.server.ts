@@ -169,7 +169,7 @@ function isICloudHost(host: string): boolean {
  * on that very host. Never a password to a host its own server did not name, whatever URL a
  * (possibly hostile or since replaced) CalDAV server put in a listing.
  */
-function accountsFor<A extends { integration_type: string; creds: { serverUrl: string } }>(calendarUrl: string, accounts: A[]): A[] {
+export function accountsFor<A extends { integration_type: string; creds: { serverUrl: string } }>(calendarUrl: string, accounts: A[]): A[] {
   const host = hostOf(calendarUrl);
   if (!host) return [];
   if (isICloudHost(host)) return accounts.filter((a) => isICloudHost(hostOf(a.creds.serverUrl) ?? ""));

@@ -24,7 +24,7 @@ import { DEFAULT_CALDAV_TIMEOUT_MS } from "~/server/env.server";
  * host, and tsdav's own error messages are never passed on (they can contain
  * raw server responses, and a misbehaving server could echo our headers).
  */
-import { DAVClient, davRequest, type DAVCalendar, type DAVResponse } from "tsdav";
+import { createCalendarObject, DAVClient, davRequest, deleteCalendarObject, type DAVCalendar, type DAVResponse } from "tsdav";
 
 export type CalDavCredentials = { serverUrl: string; username: string; password: string };
 
@@ -471,4 +471,90 @@ export async function fetchCalendarIcs(
     texts.push(data);
   }
   return texts;
+}
+
+/* ----------------------------------------------------------------------------------------- */
+/* Writing: a confirmed booking becomes an event in the provider's calendar                  */
+/* ----------------------------------------------------------------------------------------- */
+
+function writeFailure(status: number, host: string, isICloud: boolean): CalDavError {
+  if (status === 401) return new CalDavError("auth", isICloud ? MSG_AUTH_ICLOUD : MSG_AUTH);
+  if (status === 403) return new CalDavError("auth", "The server does not let this account add events to this calendar.");
+  if (status === 404 || status === 409 || status === 410) {
+    return new CalDavError("not-caldav", "The calendar no longer exists on the server (it may have been deleted).");
+  }
+  if (status === 507) return new CalDavError("unreachable", "The calendar server is out of space for new events.");
+  if (status >= 500) return new CalDavError("unreachable", `The server at ${host} answered with an error (HTTP ${status}).`);
+  return new CalDavError("not-caldav", `The server refused the event (HTTP ${status}).`);
+}
+
+/**
+ * PUT of one iCalendar object into a calendar collection (tsdav createCalendarObject, which sends
+ * If-None-Match: * so an existing object is never overwritten). A 412 means an object of that name
+ * is already there: for a booking (name = booking id) that is our own earlier write, so it counts
+ * as done. Throws CalDavError with a message fit for the provider.
+ */
+export async function putCalendarObject(
+  creds: CalDavCredentials,
+  calendarUrl: string,
+  filename: string,
+  ics: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ url: string }> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_CALDAV_TIMEOUT_MS;
+  const url = parseServerUrl(calendarUrl);
+  if (!url) throw new CalDavError("not-caldav", "The calendar address is not a valid http(s) URL.");
+  const collection = url.href.endsWith("/") ? url.href : `${url.href}/`;
+  const isICloud = /(^|\.)icloud\.com$/i.test(url.hostname);
+  const probe = createProbe(timeoutMs);
+  let res: Response;
+  try {
+    res = await probe.race(
+      createCalendarObject({
+        calendar: { url: collection },
+        filename,
+        iCalString: ics,
+        headers: { authorization: basicAuthHeader(creds.username, creds.password) },
+        fetch: probe.fetch,
+      }),
+    );
+    await res.arrayBuffer().catch(() => undefined);
+  } catch {
+    if (probe.timedOut) throw new CalDavError("timeout", timeoutMessage(timeoutMs));
+    throw new CalDavError("unreachable", unreachableMessage(url.host));
+  } finally {
+    probe.dispose();
+  }
+  if (res.ok || res.status === 412) return { url: new URL(filename, collection).href };
+  throw writeFailure(res.status, url.host, isICloud);
+}
+
+/** DELETE of one object (a released booking's event). A missing object counts as deleted. */
+export async function deleteCalendarObjectAt(
+  creds: CalDavCredentials,
+  objectUrl: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_CALDAV_TIMEOUT_MS;
+  const url = parseServerUrl(objectUrl);
+  if (!url) throw new CalDavError("not-caldav", "The event address is not a valid http(s) URL.");
+  const probe = createProbe(timeoutMs);
+  let res: Response;
+  try {
+    res = await probe.race(
+      deleteCalendarObject({
+        calendarObject: { url: url.href, etag: undefined },
+        headers: { authorization: basicAuthHeader(creds.username, creds.password) },
+        fetch: probe.fetch,
+      }),
+    );
+    await res.arrayBuffer().catch(() => undefined);
+  } catch {
+    if (probe.timedOut) throw new CalDavError("timeout", timeoutMessage(timeoutMs));
+    throw new CalDavError("unreachable", unreachableMessage(url.host));
+  } finally {
+    probe.dispose();
+  }
+  if (res.ok || res.status === 404 || res.status === 410) return;
+  throw writeFailure(res.status, url.host, /(^|\.)icloud\.com$/i.test(url.hostname));
 }

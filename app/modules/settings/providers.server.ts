@@ -1,5 +1,5 @@
 import { publishProblems } from "./publish";
-import type { Booking, CalendarSelection, DateOverride, LocaleSettings, WhatsApp, WorkingHours } from "./schemas";
+import type { Booking, BookingCalendar, CalendarSelection, DateOverride, LocaleSettings, WhatsApp, WorkingHours } from "./schemas";
 import { readSettings, type Settings } from "./stored";
 import { sectionVersion } from "./version";
 import type { Queryable } from "~/server/db.server";
@@ -26,7 +26,7 @@ export async function getOrCreateProvider(tx: Queryable, userId: string): Promis
   return { ...row, settings: readSettings(row.settings) };
 }
 
-export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar" | "locale" | "dateOverrides";
+export type SectionKey = "workingHours" | "whatsapp" | "booking" | "calendar" | "locale" | "dateOverrides" | "bookingCalendar";
 type SectionValue = {
   workingHours: WorkingHours;
   whatsapp: WhatsApp;
@@ -35,6 +35,7 @@ type SectionValue = {
   calendar: Partial<CalendarSelection>;
   dateOverrides: DateOverride[];
   locale: LocaleSettings;
+  bookingCalendar: BookingCalendar;
 };
 
 export type SaveResult = { ok: true } | { ok: false; reason: "stale" };

@@ -17,14 +17,14 @@ import { isFeedCalendarId } from "~/modules/calendar/feed-ids";
 import { plainInteger, safeText, textProblem } from "./fields";
 import { slugSchema } from "./slug";
 
-export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}?";
+export const DEFAULT_WHATSAPP_TEMPLATE = "Hi! Can I book {date} at {time}? (ref {ref})";
 /** The message a client sends when the page is shown in that language (the English one is unchanged). */
 export const DEFAULT_WHATSAPP_TEMPLATES = {
   en: DEFAULT_WHATSAPP_TEMPLATE,
-  ar: "مرحبًا! هل يمكنني الحجز يوم {date} الساعة {time}؟",
+  ar: "مرحبًا! هل يمكنني الحجز يوم {date} الساعة {time}؟ (المرجع {ref})",
 } as const;
 export const TEMPLATE_MAX_LENGTH = 300;
-export const TEMPLATE_PLACEHOLDERS = ["date", "time"] as const;
+export const TEMPLATE_PLACEHOLDERS = ["date", "time", "ref"] as const;
 export const DISPLAY_NAME_MAX_LENGTH = 80;
 export const MAX_SELECTED_CALENDARS = 50;
 /** Limits of the profile's public texts (issue 13): short enough for a phone's first screen. */
@@ -58,7 +58,7 @@ export const SETTINGS_MESSAGES = {
   checkbox: "Tick or untick the box",
 } as const;
 
-export const unknownPlaceholderMessage = (name: string) => `Unknown placeholder {${name}}: use {date} and {time}`;
+export const unknownPlaceholderMessage = (name: string) => `Unknown placeholder {${name}}: use {date}, {time} and {ref}`;
 
 /* ----------------------------------------------------------------------------------------- */
 /* Field helpers                                                                             */
@@ -142,7 +142,7 @@ export function normalizePhone(input: string): string | null {
   return /^[1-9]\d{7,14}$/.test(s) ? `+${s}` : null;
 }
 
-/** Placeholder names other than date/time, in order of first appearance, each once. */
+/** Placeholder names other than date/time/ref, in order of first appearance, each once. */
 export function unknownPlaceholders(template: string): string[] {
   const known: readonly string[] = TEMPLATE_PLACEHOLDERS;
   const found = new Set<string>();
@@ -967,3 +967,22 @@ export const settingsValueSchemas = {
   locale: localeValueSchema,
   dateOverrides: dateOverridesValueSchema,
 } as const;
+
+/* ----------------------------------------------------------------------------------------- */
+/* Calendar for confirmed bookings ("add bookings to")                                       */
+/* ----------------------------------------------------------------------------------------- */
+
+// Optional: "" (conform: undefined) means "no writable calendar": bookings are confirmed here only.
+const bookingCalendarShape = {
+  calendarUrl: z
+    .string({ error: SETTINGS_MESSAGES.calendarUrl })
+    .trim()
+    .refine(isHttpUrl, SETTINGS_MESSAGES.calendarUrl)
+    .optional()
+    .transform((url) => url ?? null),
+};
+/** The form's intent on /settings/calendar (shared by the page and its action; pure, so the browser has it). */
+export const BOOKING_CALENDAR_INTENT = "booking-calendar";
+export const bookingCalendarValueSchema = z.object({ calendarUrl: z.string().refine(isHttpUrl).nullable() });
+export const bookingCalendarSchema = z.object({ ...bookingCalendarShape, version });
+export type BookingCalendar = z.output<typeof bookingCalendarValueSchema>;

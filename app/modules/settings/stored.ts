@@ -26,6 +26,7 @@ import {
   type DateOverride,
   profileDetailsShape,
   profileDetailsValueSchema,
+  bookingCalendarValueSchema,
   type Booking,
   type ProfileDetails,
   type WhatsApp,
@@ -296,4 +297,10 @@ export function readSettings(raw: unknown): Settings {
  */
 export function effectiveTimezone(settings: Pick<Settings, "workingHours">, columnTimezone: string): string {
   return settings.workingHours?.timezone ?? columnTimezone;
+}
+
+/** settings.bookingCalendar.calendarUrl, or null when none is chosen or what is stored is unusable. */
+export function readBookingCalendarUrl(rawSection: unknown): string | null {
+  const parsed = bookingCalendarValueSchema.safeParse(rawSection);
+  return parsed.success ? parsed.data.calendarUrl : null;
 }

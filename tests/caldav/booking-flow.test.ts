@@ -112,7 +112,9 @@ describe.each(["embedded", "postgres"] as const)("the tap over HTTP (%s)", (back
     expect(res.status).toBe(303);
     // The demo's stored template predates {ref}: it is still used as written.
     const text = DateTime.fromMillis(start, { zone: ZONE }).setLocale("en-GB").toFormat("ccc d LLL");
-    expect(res.headers.get("location")).toBe(`https://wa.me/971500000000?text=${encodeURIComponent(`Hi! Can I book ${text} at 10:00?`)}`);
+    expect(res.headers.get("location")).toBe(
+      `https://wa.me/971500000000?text=${encodeURIComponent(`Hi! Can I book ${text} at 10:00 Dubai time?`)}`,
+    );
     expect(res.headers.get("cache-control")).toBe("private, no-store");
     expect(res.headers.get("set-cookie")).toBeNull();
     expect(await listed(start)).toBe(false);

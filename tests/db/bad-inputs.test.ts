@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALENDAR_TYPE_MESSAGE, NO_SUCH_CONNECTION } from "~/modules/calendar/schemas";
 import { textMessages } from "~/modules/settings/fields";
-import { SETTINGS_MESSAGES } from "~/modules/settings/schemas";
+import { HOURS_MESSAGES, SETTINGS_MESSAGES } from "~/modules/settings/schemas";
 import { BODY_MESSAGES } from "~/server/hardening.server";
 import type { Database } from "~/server/db.server";
 import { decodeHtml, expectRedirect, formClient, hiddenVersion, type FormClient } from "../support/app-server";
@@ -74,9 +74,12 @@ async function saveValid(client: FormClient) {
   await expectRedirect(
     await client.post("/settings/hours", {
       timezone: "Asia/Dubai",
-      days: ["1", "2", "3"],
-      start: "09:00",
-      end: "17:00",
+      "weekly.1[0].start": "09:00",
+      "weekly.1[0].end": "17:00",
+      "weekly.2[0].start": "09:00",
+      "weekly.2[0].end": "17:00",
+      "weekly.3[0].start": "09:00",
+      "weekly.3[0].end": "17:00",
       version: await version(client, "/settings/hours"),
     }),
     "hours",
@@ -124,9 +127,10 @@ type Versions = { hours: string; whatsapp: string; booking: string; profile: str
 
 const hours = (v: Versions, over: Record<string, string | string[]>) => ({
   timezone: "Asia/Dubai",
-  days: ["1", "2"],
-  start: "10:00",
-  end: "18:00",
+  "weekly.1[0].start": "10:00",
+  "weekly.1[0].end": "18:00",
+  "weekly.2[0].start": "10:00",
+  "weekly.2[0].end": "18:00",
   version: v.hours,
   ...over,
 });
@@ -341,19 +345,19 @@ const CASES: Case[] = [
     name: "start time with ESC",
     status: 400,
     message: textMessages("The time").control,
-    form: { path: "/settings/hours", fields: (v) => hours(v, { start: "09:00\u001b" }) },
+    form: { path: "/settings/hours", fields: (v) => hours(v, { "weekly.1[0].start": "09:00\u001b" }) },
   },
   {
-    name: "weekday 8",
+    name: "two ranges of one day that overlap",
     status: 400,
-    message: SETTINGS_MESSAGES.dayInvalid,
-    form: { path: "/settings/hours", fields: (v) => hours(v, { days: ["8"] }) },
+    message: HOURS_MESSAGES.overlap("11:00–12:00", "10:00–18:00"),
+    form: { path: "/settings/hours", fields: (v) => hours(v, { "weekly.1[1].start": "11:00", "weekly.1[1].end": "12:00" }) },
   },
   {
-    name: "end before start",
+    name: "a time that is not a time of day",
     status: 400,
-    message: SETTINGS_MESSAGES.endAfterStart,
-    form: { path: "/settings/hours", fields: (v) => hours(v, { start: "18:00", end: "09:00" }) },
+    message: SETTINGS_MESSAGES.time,
+    form: { path: "/settings/hours", fields: (v) => hours(v, { "weekly.2[0].end": "25:00" }) },
   },
 
   // --- calendar --------------------------------------------------------------------------------

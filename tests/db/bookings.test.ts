@@ -162,7 +162,9 @@ describe(`the tap (${backend})`, () => {
     expect(out.kind).toBe("redirect");
     const { location, reference } = out as { location: string; reference: string };
     expect(reference).toMatch(/^[A-Z0-9]{4}$/);
-    expect(decodeURIComponent(location)).toBe(`https://wa.me/971501234567?text=Hi! Can I book Tue 8 Dec at 10:00? (ref ${reference})`);
+    expect(decodeURIComponent(location)).toBe(
+      `https://wa.me/971501234567?text=Hi! Can I book Tue 8 Dec at 10:00 Dubai time? (ref ${reference})`,
+    );
     const [row] = await db.query<{ reference: string; state: string; client_hash: string }>(
       "select reference, state, client_hash from public.bookings where provider_id = $1",
       [p.id],
@@ -215,7 +217,7 @@ describe(`the tap (${backend})`, () => {
     const out = await tap(p.slug, at(5, 13), { client: "192.0.2.9" });
     expect(out).toEqual({ kind: "redirect", reference: null, location: expect.stringContaining("https://wa.me/971501234567?text=") });
     expect(decodeURIComponent((out as { location: string }).location)).toBe(
-      "https://wa.me/971501234567?text=Hi! Can I book Sat 12 Dec at 13:00?",
+      "https://wa.me/971501234567?text=Hi! Can I book Sat 12 Dec at 13:00 Dubai time?",
     );
     expect(await db.query("select 1 from public.bookings where provider_id = $1", [p.id])).toHaveLength(3);
     // Control: the same address as IPv4-mapped IPv6 is the same client; another address is not.

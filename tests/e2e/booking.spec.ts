@@ -45,7 +45,7 @@ test("a tap holds the slot and opens WhatsApp; the old link says it was just tak
   await link.click();
   await expect(client.getByRole("heading", { name: "WhatsApp stub" })).toBeVisible();
   expect(opened).toHaveLength(1);
-  expect(decodeURIComponent(opened[0])).toContain(`Can I book ${start.setLocale("en-GB").toFormat("ccc d LLL")} at 14:00?`);
+  expect(decodeURIComponent(opened[0])).toContain(`Can I book ${start.setLocale("en-GB").toFormat("ccc d LLL")} at 14:00 Dubai time?`);
 
   // The page no longer offers it (one request later).
   await client.goto(`/c/${DEMO.slug}`);

@@ -21,7 +21,7 @@ import {
 import { MESSAGES } from "./messages";
 import { workingDays } from "./working-days";
 import { findPublishedProvider } from "./published-provider.server";
-import { fetchProviderBusy } from "~/modules/calendar/busy-times.server";
+import { busyCacheKey, fetchProviderBusy } from "~/modules/calendar/busy-times.server";
 import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
 import { getDb } from "~/server/db.server";
 import { pageCacheTtlMs } from "./cache-control.server";
@@ -180,7 +180,7 @@ export async function buildPublicPage(
   try {
     const window = availabilityWindow({ workingHours, rules, now });
     // Extraction depends on the zone and the all-day rule as well as on the selection.
-    const key = `${zone}|${provider.allDayEvents}|${provider.selectedCalendarIds.join(" ")}`;
+    const key = busyCacheKey(provider);
     const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
     if (stale) state = "stale";
     // Only the dates and hours of overrides reach the engine; their notes stay private.

@@ -39,6 +39,11 @@ function describeFailure(err: unknown): { reason: string; event: string | null }
   return { reason: "The calendar could not be read.", event: null };
 }
 
+/** What a cached busy copy depends on: extraction reads the zone and the all-day rule as well as the selection. */
+export function busyCacheKey(owner: Pick<BusyOwner, "timezone" | "allDayEvents" | "selectedCalendarIds">): string {
+  return `${owner.timezone}|${owner.allDayEvents ?? "busy"}|${owner.selectedCalendarIds.join(" ")}`;
+}
+
 /**
  * Busy intervals from every selected calendar (CalDAV calendars and ICS feeds), fetched in
  * parallel. Fail closed: if any selected calendar cannot be read, this throws; a calendar we could

@@ -96,6 +96,14 @@ export default function BookSlot() {
             Book {view.name}: {view.slotLabel}
           </h1>
           <p>Open this link on your phone to book this time by WhatsApp.</p>
+          {/* Nothing was held for a previewer; a person whose browser looked like one can still ask. */}
+          {view.chatHref ? (
+            <p>
+              <a className="button" href={view.chatHref}>
+                Ask {view.name} on WhatsApp
+              </a>
+            </p>
+          ) : null}
         </>
       )}
       {view.alternatives.length ? (

@@ -40,10 +40,16 @@ async function slotOrder(page: Page): Promise<"ltr" | "rtl"> {
   return a.x < b.x ? "ltr" : "rtl";
 }
 
-/** The WhatsApp message of a slot link. */
-function messageOf(href: string | null): string {
-  expect(href).toMatch(/^https:\/\/wa\.me\/\d+\?text=/);
-  return new URL(href!).searchParams.get("text") ?? "";
+/**
+ * The WhatsApp message of a slot link. Slot links go through the tap route (issue 15); asked as a
+ * link previewer would, it shows the WhatsApp link without holding the slot.
+ */
+async function messageOf(page: Page, href: string | null): Promise<string> {
+  expect(href).toMatch(/^\/c\/[a-z0-9-]+\/book\/\d{4}-\d\d-\d\dT\d\d:\d\dZ/);
+  const res = await page.request.get(href!, { headers: { "User-Agent": "WhatsApp/2.24.1 A" } });
+  const link = /href="(https:\/\/wa\.me\/[^"]+)"/.exec(await res.text());
+  expect(link, "the tap page links to WhatsApp").not.toBeNull();
+  return new URL(link![1].replace(/&amp;/g, "&")).searchParams.get("text") ?? "";
 }
 
 /** gzip size of the document and its stylesheets, as compression (zlib level 6) sends them. */
@@ -73,7 +79,7 @@ test.describe("the demo page in Arabic and in the visitor's zone", () => {
 
     const first = page.locator("ul.slots a").first();
     await expect(first).toHaveText(ARABIC_INDIC);
-    const message = messageOf(await first.getAttribute("href"));
+    const message = await messageOf(page, await first.getAttribute("href"));
     expect(message).toMatch(/^مرحبًا! هل يمكنني الحجز يوم .+ الساعة [٠-٩]{2}:[٠-٩]{2} بتوقيت دبي؟$/);
     // A day heading reads naturally: the first day listed is today or tomorrow.
     await expect(page.getByRole("heading", { level: 2 }).first()).toHaveText(/^(اليوم|غدًا) /);
@@ -128,7 +134,7 @@ test.describe("the demo page in Arabic and in the visitor's zone", () => {
     for (const i of [0, 3]) {
       const link = links.nth(i);
       const shown = (await link.innerText()).trim();
-      const message = messageOf(await link.getAttribute("href"));
+      const message = await messageOf(page, await link.getAttribute("href"));
       const m =
         /^Hi! Can I book (\w{3} \d{1,2} \w{3,4}) at (\d\d:\d\d) Dubai time \((?:\w{3} \d{1,2} \w{3,4}, )?(\d\d:\d\d) London time\)\?$/.exec(
           message,
@@ -159,7 +165,7 @@ test.describe("the demo page in Arabic and in the visitor's zone", () => {
     const other = page.locator("ul.slots a small").first();
     await expect(other).toHaveText(/^\w{3} \d\d:\d\d Dubai$/);
     const link = other.locator("xpath=..");
-    const message = messageOf(await link.getAttribute("href"));
+    const message = await messageOf(page, await link.getAttribute("href"));
     expect(message).toMatch(/Dubai time \(\w{3} \d{1,2} \w{3,4}, \d\d:\d\d Kiritimati time\)\?$/);
     await page.context().close();
   });
@@ -206,7 +212,7 @@ test.describe("provider's choices", () => {
     await radicale?.stop();
   });
 
-  test("Arabic only, Latin digits, 12-hour clock; settings show the same clock; a busy day reads 'Fully booked'", async ({
+  test("Arabic only, Latin digits, 12-hour clock on the page; a busy day reads 'Fully booked'", async ({
     page,
     browser,
     baseURL,
@@ -227,14 +233,8 @@ test.describe("provider's choices", () => {
     await expect(page).toHaveURL(/\/settings\/language\?saved=1$/);
     await expect(page.getByLabel(/^12-hour:/)).toBeChecked();
 
-    // The hours form now shows the page's clock and accepts it.
-    await page.goto("/settings/hours");
-    await expect(page.getByLabel("Start", { exact: true })).toHaveValue("9:00 AM");
-    await expect(page.getByLabel("End", { exact: true })).toHaveValue("5:00 PM");
-    await page.getByLabel("End", { exact: true }).fill("6:00 pm");
-    await page.getByRole("button", { name: "Save working hours" }).click();
-    await expect(page).toHaveURL(/\/settings\/hours\?saved=1$/);
-    await expect(page.getByLabel("End", { exact: true })).toHaveValue("6:00 PM");
+    // The week grid (issue 9) is 24-hour; 12-hour input is covered by tests/unit/locale.test.ts.
+    await saveWorkingHours(page, { timezone: ZONE, days: [1, 2, 3, 4, 5, 6, 7], start: "09:00", end: "18:00" });
 
     const slug = `i14-${randomUUID().slice(0, 8)}`;
     await saveProfile(page, { slug, publish: true });
@@ -254,7 +254,7 @@ test.describe("provider's choices", () => {
     const times = (await tomorrow.locator("ul.slots a").allInnerTexts()).map((t) => t.trim());
     expect(times[0]).toBe("9:00 ص");
     expect(times.at(-1)).toBe("5:00 م");
-    const message = messageOf(await tomorrow.locator("ul.slots a").first().getAttribute("href"));
+    const message = await messageOf(visitor, await tomorrow.locator("ul.slots a").first().getAttribute("href"));
     expect(message).toMatch(/^مرحبًا! هل يمكنني الحجز يوم .+ الساعة 9:00 ص بتوقيت دبي؟$/);
 
     const en = await visitor.goto(`/c/${slug}?lang=en`);

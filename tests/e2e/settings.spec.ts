@@ -149,7 +149,7 @@ test.describe("each section saves and reloads", () => {
     expect(await weekShown(page)).toEqual({ Monday: ["06:00-10:00", "17:00-21:00"], Wednesday: ["08:30-15:00"], Friday: ["20:00-01:00"] });
   });
 
-  test("working hours: copy a day to all days and find a zone, nothing saved until Save", async ({ page }) => {
+  test("working hours: copy a day to all days and find a zone, nothing saved until Save", async ({ signedInProvider: { page } }) => {
     await page.goto("/settings/hours");
     const f = hours(page);
     await markDocument(page);

@@ -172,7 +172,8 @@ export async function buildPublicPage(
   const providerPlace = zonePlace(zone, now, format);
   const langParam = locale.language === "both" && lang !== "en" ? lang : null;
   // Slot links go through the tap route (it re-checks and holds), keeping the visitor's choices.
-  const tapQuery = pageHref("", langParam, tz).slice("/c/".length);
+  // The visitor's own (validated) lang and tz are kept as they came, so the tap answers in kind.
+  const tapQuery = pageHref("", query.lang, query.tz).slice("/c/".length);
 
   let state: PublicPage["state"] = "ok";
   let days: PublicPage["days"] = [];

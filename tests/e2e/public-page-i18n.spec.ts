@@ -212,11 +212,7 @@ test.describe("provider's choices", () => {
     await radicale?.stop();
   });
 
-  test("Arabic only, Latin digits, 12-hour clock on the page; a busy day reads 'Fully booked'", async ({
-    page,
-    browser,
-    baseURL,
-  }) => {
+  test("Arabic only, Latin digits, 12-hour clock on the page; a busy day reads 'Fully booked'", async ({ page, browser, baseURL }) => {
     await signUpQuickly(page);
     await saveWorkingHours(page, { timezone: ZONE, days: [1, 2, 3, 4, 5, 6, 7], start: "09:00", end: "17:00" });
     await saveBookingRules(page, { slot: 60, buffer: 0, notice: 0, horizon: 5 });

@@ -245,19 +245,19 @@ test.describe("bad input is shown next to its field, kept, and not saved", () =>
         ["06:00", "10:00"],
         ["09:00", "12:00"],
       ],
-      2: [["9am", "17:00"]],
+      2: [["25:00", "17:00"]],
       3: [["09:00", "17:00"]],
     });
     await save(page, "Save working hours");
 
     await expectFieldError(f.timezone, "No time zone found for “Atlantis”");
     await expect(page.getByRole("group", { name: "Monday" })).toContainText("09:00–12:00 overlaps 06:00–10:00");
-    await expectFieldError(f.from("Tuesday"), "Use 24-hour time, e.g. 09:00");
+    await expectFieldError(f.from("Tuesday"), "Enter a time of day, e.g. 09:00 or 9:00 AM");
     await expectNoFieldError(f.from("Wednesday"));
     await expectRefused(page, "/settings/hours");
     // Typed values kept.
     await expect(f.timezone).toHaveValue("Atlantis");
-    expect(await weekShown(page)).toEqual({ Monday: ["06:00-10:00", "09:00-12:00"], Tuesday: ["9am-17:00"], Wednesday: ["09:00-17:00"] });
+    expect(await weekShown(page)).toEqual({ Monday: ["06:00-10:00", "09:00-12:00"], Tuesday: ["25:00-17:00"], Wednesday: ["09:00-17:00"] });
     if (!isJs()) expect(await activeElementName(page)).toBe("timezone");
     await expectNavigationKind(page);
 

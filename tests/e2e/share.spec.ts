@@ -185,7 +185,7 @@ test("the header fits a 360 px screen with a 40-character email, sign-out reacha
   await signUp(page, email);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
-  const signOut = page.getByRole("button", { name: "Sign out" });
+  const signOut = page.getByRole("button", { name: "Sign out", exact: true });
   await expect(signOut).toBeInViewport({ ratio: 1 });
   const box = await signOut.boundingBox();
   expect(box!.x + box!.width).toBeLessThanOrEqual(360);

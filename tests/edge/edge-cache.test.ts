@@ -11,7 +11,7 @@
  * not inferred.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectRedirect, hiddenVersion, signIn, slotTimes, startAppServer, type AppServer } from "../support/app-server";
+import { expectRedirect, hiddenVersion, signIn, slotTimes, startAppServer, weekFields, type AppServer } from "../support/app-server";
 import { startCountingProxy, startNginx, type CountingProxy, type Nginx } from "../support/nginx";
 
 const DEMO = { email: "demo@example.com", password: "demo-password-123", slug: "demo-trainer" };
@@ -206,9 +206,7 @@ describe("public page behind nginx with a short edge lifetime (PUBLIC_PAGE_MAX_A
     const saved = await user.post("/settings/hours", {
       version: hiddenVersion(html),
       timezone: "Asia/Dubai",
-      days: ["1", "2", "3", "4", "5"],
-      start: "09:00",
-      end: "12:00",
+      ...weekFields([1, 2, 3, 4, 5], "09:00", "12:00"),
     });
     expect(await expectRedirect(saved, "save working hours")).toBe("/settings/hours?saved=1");
     const savedAt = Date.now();

@@ -251,3 +251,13 @@ export async function signIn(baseUrl: string, email: string, password: string, o
 export function slotTimes(html: string): string[] {
   return [...html.matchAll(/<li>(?:<a [^>]*>|<span>)(\d\d:\d\d)(?:<\/a>|<\/span>)<\/li>/g)].map((m) => m[1]);
 }
+
+/** The week grid's form fields (issue 9) for the same range on each of these ISO weekdays. */
+export function weekFields(days: (string | number)[], start: string, end: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const day of days) {
+    fields[`weekly.${day}[0].start`] = start;
+    fields[`weekly.${day}[0].end`] = end;
+  }
+  return fields;
+}

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALENDAR_TYPE_MESSAGE, NO_SUCH_CONNECTION } from "~/modules/calendar/schemas";
 import { textMessages } from "~/modules/settings/fields";
-import { HOURS_MESSAGES, SETTINGS_MESSAGES } from "~/modules/settings/schemas";
+import { HOURS_MESSAGES, SETTINGS_MESSAGES, unknownPlaceholderMessage } from "~/modules/settings/schemas";
 import { BODY_MESSAGES } from "~/server/hardening.server";
 import type { Database } from "~/server/db.server";
 import { decodeHtml, expectRedirect, formClient, hiddenVersion, type FormClient } from "../support/app-server";
@@ -292,7 +292,7 @@ const CASES: Case[] = [
   {
     name: "template with an unknown placeholder",
     status: 400,
-    message: "Unknown placeholder {name}: use {date} and {time}",
+    message: unknownPlaceholderMessage("name"),
     form: { path: "/settings/whatsapp", fields: (v) => whatsapp(v, { messageTemplate: "Hi {name}, {date} {time}" }) },
   },
   {

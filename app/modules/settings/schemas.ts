@@ -417,18 +417,22 @@ export type WorkingHours = z.output<typeof workingHoursValueSchema>;
  */
 export const workingHoursFormSchema = z
   .object({
-    timezone: z
-      .string({ error: SETTINGS_MESSAGES.timezone })
-      .trim()
-      .min(1, SETTINGS_MESSAGES.timezone)
-      .transform((text, ctx) => {
-        const zone = resolveZone(text);
-        if (!zone) {
-          ctx.addIssue({ code: "custom", message: HOURS_MESSAGES.zoneNotFound(text) });
-          return z.NEVER;
-        }
-        return zone;
-      }),
+    // Control and bidi characters are refused first (safeText), then a city is looked up.
+    timezone: safeText(
+      { label: "The time zone", typeError: SETTINGS_MESSAGES.timezone },
+      z
+        .string()
+        .trim()
+        .min(1, SETTINGS_MESSAGES.timezone)
+        .transform((text, ctx) => {
+          const zone = resolveZone(text);
+          if (!zone) {
+            ctx.addIssue({ code: "custom", message: HOURS_MESSAGES.zoneNotFound(text) });
+            return z.NEVER;
+          }
+          return zone;
+        }),
+    ),
     // Optional on input: the grid with every range removed sends no `weekly` field at all.
     weekly: weeklySchema.optional(),
     version,

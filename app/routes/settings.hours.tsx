@@ -15,6 +15,8 @@ import {
   WEEKDAY_NAMES,
   resolveZone,
   weeklyOf,
+  formatTimeOfDay,
+  type Clock,
   workingHoursFormSchema,
   workingHoursSchema,
 } from "~/modules/settings/schemas";
@@ -25,12 +27,24 @@ import { saveSectionAction } from "~/modules/settings/section-save.server";
 export const headers = privateHeaders;
 export const meta: MetaFunction = () => [{ title: "Working hours · Settings · Slotline" }];
 
+/** The stored week ("HH:MM") as the form shows it in the provider's clock. */
+function inClock<W extends Record<string, { start: string; end: string }[]>>(weekly: W, clock: Clock): W {
+  return Object.fromEntries(
+    Object.entries(weekly).map(([day, ranges]) => [
+      day,
+      ranges.map((r) => ({ start: formatTimeOfDay(r.start, clock), end: formatTimeOfDay(r.end, clock) })),
+    ]),
+  ) as W;
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { ctx, provider: p, version } = await loadSection(request, "workingHours");
   const wh = p.settings.workingHours ?? { ...DEFAULT_WORKING_HOURS, weekly: undefined };
   return json(
     {
-      values: { timezone: effectiveTimezone(p.settings, p.timezone), weekly: weeklyOf(wh), version },
+      // Times shown in the clock the provider chose for the page (settings.locale); both are accepted.
+      values: { timezone: effectiveTimezone(p.settings, p.timezone), weekly: inClock(weeklyOf(wh), p.settings.locale.clock), version },
+      clock: p.settings.locale.clock,
       // Nothing stored yet: the form shows suggestions, which do not count until saved.
       suggested: !p.settings.workingHours,
       zones: Intl.supportedValuesOf("timeZone"),
@@ -68,7 +82,7 @@ function zoneClock(typed: unknown, now: number): { zone: string; text: string } 
 }
 
 export default function HoursSettings() {
-  const { values, zones, now: loadedAt, suggested } = useLoaderData<typeof loader>();
+  const { values, zones, now: loadedAt, suggested, clock: timeClock } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>() as (SubmissionResult<string[]> & { nonce?: number }) | undefined;
   const [searchParams] = useSearchParams();
   const [form, fields] = useZodForm(workingHoursFormSchema, {
@@ -150,8 +164,10 @@ export default function HoursSettings() {
 
         <h2>Weekly hours</h2>
         <p className="hint" id="week-hint">
-          24-hour times (HH:MM), e.g. 06:00–10:00 and 17:00–21:00. An end earlier than the start runs past midnight (20:00–01:00); 00:00 as
-          the end means midnight. Up to {MAX_RANGES_PER_DAY} ranges a day.
+          {timeClock === "h12"
+            ? "12-hour times, e.g. 6:00 AM–10:00 AM and 5:00 PM–9:00 PM (24-hour times work too). An end earlier than the start runs past midnight (8:00 PM–1:00 AM); 12:00 AM as the end means midnight."
+            : "24-hour times (HH:MM), e.g. 06:00–10:00 and 17:00–21:00. An end earlier than the start runs past midnight (20:00–01:00); 00:00 as the end means midnight."}{" "}
+          Up to {MAX_RANGES_PER_DAY} ranges a day.
         </p>
         <FieldErrors field={fields.weekly} />
         {WEEKDAY_KEYS.map((key, i) => {

@@ -212,7 +212,11 @@ test.describe("provider's choices", () => {
     await radicale?.stop();
   });
 
-  test("Arabic only, Latin digits, 12-hour clock on the page; a busy day reads 'Fully booked'", async ({ page, browser, baseURL }) => {
+  test("Arabic only, Latin digits, 12-hour clock; settings show the same clock; a busy day reads 'Fully booked'", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     await signUpQuickly(page);
     await saveWorkingHours(page, { timezone: ZONE, days: [1, 2, 3, 4, 5, 6, 7], start: "09:00", end: "17:00" });
     await saveBookingRules(page, { slot: 60, buffer: 0, notice: 0, horizon: 5 });
@@ -229,7 +233,10 @@ test.describe("provider's choices", () => {
     await expect(page).toHaveURL(/\/settings\/language\?saved=1$/);
     await expect(page.getByLabel(/^12-hour:/)).toBeChecked();
 
-    // The week grid (issue 9) is 24-hour; 12-hour input is covered by tests/unit/locale.test.ts.
+    // The week grid shows the page's clock (and accepts both).
+    await page.goto("/settings/hours");
+    await expect(page.getByLabel("Monday range 1 from", { exact: true })).toHaveValue("9:00 AM");
+    await expect(page.getByLabel("Monday range 1 to", { exact: true })).toHaveValue("5:00 PM");
     await saveWorkingHours(page, { timezone: ZONE, days: [1, 2, 3, 4, 5, 6, 7], start: "09:00", end: "18:00" });
 
     const slug = `i14-${randomUUID().slice(0, 8)}`;

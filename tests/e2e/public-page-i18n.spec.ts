@@ -35,7 +35,11 @@ function recordScripts(page: Page): string[] {
 /** Which way the first day's times run across the screen. */
 async function slotOrder(page: Page): Promise<"ltr" | "rtl"> {
   // A day with at least two times (late in the day, or after other tests' holds, today may have one).
-  const items = page.locator("ul.slots").filter({ has: page.locator("li:nth-child(2)") }).first().locator("li");
+  const items = page
+    .locator("ul.slots")
+    .filter({ has: page.locator("li:nth-child(2)") })
+    .first()
+    .locator("li");
   const [a, b] = [(await items.nth(0).boundingBox())!, (await items.nth(1).boundingBox())!];
   expect(a.y).toBe(b.y); // same row
   return a.x < b.x ? "ltr" : "rtl";

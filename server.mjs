@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import compression from "compression";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler as createFetchHandler } from "@remix-run/node";
 
 // React and Remix run their production builds unless told otherwise (as remix-serve does). The
 // app's own production rules (required secrets, Secure cookies, no demo data) follow the NODE_ENV
@@ -33,13 +34,15 @@ app.use((_req, res, next) => {
   res.writeHead = function (...args) {
     const encoding = res.getHeader("Content-Encoding");
     const etag = res.getHeader("ETag");
-    if (encoding && typeof etag === "string" && etag.endsWith('"') && !etag.startsWith("W/")) {
+    // Pages from the rendered-page cache already carry the tag of their encoding.
+    if (encoding && typeof etag === "string" && etag.endsWith('"') && !etag.startsWith("W/") && !etag.endsWith(`-${encoding}"`)) {
       res.setHeader("ETag", `${etag.slice(0, -1)}-${encoding}"`);
     }
     return writeHead.apply(this, args);
   };
   next();
 });
+publicPageFastPath(app);
 app.use(compression());
 
 // Fingerprinted assets never change; everything else in public/ is cached briefly.
@@ -58,6 +61,36 @@ app.use((req, res, next) => {
 });
 
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+/* ---------------------------------------------------------------------------------------------
+ * Public-page fast path (rendered-page cache, app/modules/booking-page/rendered-cache.server.ts).
+ * Registered before compression: a stored page is already encoded (gzip and brotli computed once)
+ * and answered without Remix, React or zlib. A miss falls through to Remix, whose entry.server
+ * stores the page. Pages past their freshness are re-rendered in the background through Remix
+ * itself (no client waiting), one at a time per page. Header middleware meant for every response
+ * must be registered before this.
+ * ------------------------------------------------------------------------------------------- */
+function publicPageFastPath(app) {
+  const { serveRenderedPage, setPageRevalidator } = build.entry.module;
+  const render = createFetchHandler(build, process.env.NODE_ENV);
+  setPageRevalidator(async (key, origin) => {
+    const res = await render(new Request(new URL(key, origin), { headers: { "Accept-Encoding": "identity" } }), {});
+    await res.arrayBuffer();
+  });
+  app.use("/c", (req, res, next) => {
+    const answer = serveRenderedPage({
+      method: req.method,
+      path: req.originalUrl,
+      origin: `${req.protocol}://${(trustProxy && req.get("x-forwarded-host")) || req.get("host") || "localhost"}`,
+      acceptEncoding: req.get("accept-encoding") ?? null,
+      ifNoneMatch: req.get("if-none-match") ?? null,
+    });
+    if (!answer) return next();
+    res.statusCode = answer.status;
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.end(answer.body ?? undefined);
+  });
+}
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";

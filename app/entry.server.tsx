@@ -5,20 +5,38 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import {
+  answerFromPage,
+  cacheKey,
+  storeRenderedPage,
+  takePageNote,
+  type PageCacheNote,
+} from "~/modules/booking-page/rendered-cache.server";
+import { isDatabaseUnavailable } from "~/server/db.server";
+
 // The custom server (server.mjs) reaches these through build.entry.module.
 export { boot, migrateCommand } from "~/server/boot.server";
 export { originCheck } from "~/server/origin.server";
+export { serveRenderedPage, setPageRevalidator, renderedPageStats } from "~/modules/booking-page/rendered-cache.server";
+export { busyCacheStats } from "~/modules/calendar/busy-cache.server";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  _loadContext: AppLoadContext,
+  loadContext: AppLoadContext,
 ) {
+  const note = takePageNote(loadContext);
+  // A database that cannot be reached is a 503 (try again soon), never a 500.
+  if (responseStatusCode === 500 && databaseDown.has(request)) {
+    responseStatusCode = 503;
+    responseHeaders.set("Retry-After", "30");
+    responseHeaders.set("Cache-Control", "no-store");
+  }
   // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
   // The page's tag covers its data; the build version covers the markup and asset URLs around it,
   // so a deploy never answers 304 with HTML pointing at assets that are gone.
@@ -39,8 +57,11 @@ export default function handleRequest(
   const staticPage = remixContext.staticHandlerContext.matches.some(
     (m) => (remixContext.routeModules[m.route.id]?.handle as { hydrate?: boolean } | undefined)?.hydrate === false,
   );
+  if (staticPage && note && etag && responseStatusCode === 200 && (request.method === "GET" || request.method === "HEAD")) {
+    return renderedPageResponse(request, responseStatusCode, responseHeaders, remixContext, note, etag);
+  }
   const waitForAll = staticPage || isbot(request.headers.get("user-agent") ?? "");
-  return new Promise((resolve, reject) => {
+  return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
       [waitForAll ? "onAllReady" : "onShellReady"]() {
@@ -67,7 +88,62 @@ export default function handleRequest(
   });
 }
 
+/**
+ * The public page, rendered once into a Buffer, compressed once (gzip and brotli) and kept in the
+ * rendered-page cache; this request gets the stored representation it accepts, so it is
+ * byte-identical to what later hits get under the same ETag.
+ */
+async function renderedPageResponse(
+  request: Request,
+  status: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  note: PageCacheNote,
+  etag: string,
+): Promise<Response> {
+  const html = await new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sink = new PassThrough();
+    sink.on("data", (c: Buffer) => chunks.push(c));
+    sink.on("end", () => resolve(Buffer.concat(chunks)));
+    sink.on("error", reject);
+    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
+      onAllReady() {
+        pipe(sink);
+      },
+      onShellError: reject,
+      onError(error: unknown) {
+        reject(error);
+      },
+    });
+    setTimeout(abort, ABORT_DELAY).unref?.();
+  });
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  const page = await storeRenderedPage({ key: cacheKey(new URL(request.url)), note, status, headers: responseHeaders, html, etag });
+  const answer = answerFromPage(page, request.method, request.headers.get("Accept-Encoding"), request.headers.get("If-None-Match"));
+  const body = answer.body ? new Uint8Array(answer.body.buffer, answer.body.byteOffset, answer.body.length) : null;
+  return new Response(body, { status: answer.status, headers: answer.headers });
+}
+
+/** Requests whose loader failed because the database is unreachable (see handleRequest). */
+const databaseDown = new WeakSet<Request>();
+
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  if (response.status === 500 && databaseDown.has(request)) {
+    const headers = new Headers(response.headers);
+    headers.set("Retry-After", "30");
+    headers.set("Cache-Control", "no-store");
+    return new Response(response.body, { status: 503, headers });
+  }
+  return response;
+}
+
 export function handleError(error: unknown, { request }: { request: Request }) {
+  if (isDatabaseUnavailable(error)) {
+    databaseDown.add(request);
+    console.error(`[error] ${request.method} ${new URL(request.url).pathname}: database unavailable: ${(error as Error).message}`);
+    return;
+  }
   if (request.signal.aborted) return;
   // Log the message and stack only: never request bodies (they can hold passwords).
   console.error(`[error] ${request.method} ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : error);

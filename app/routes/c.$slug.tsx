@@ -1,34 +1,46 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
-import { cacheControl } from "~/modules/booking-page/cache-control.server";
+import { cacheControl, RETRY_AFTER_SECONDS } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
-import { getPublicPage } from "~/modules/booking-page/page.server";
+import { getPublicPage, PageDatabaseDownError } from "~/modules/booking-page/page.server";
+import { notePageForCache } from "~/modules/booking-page/rendered-cache.server";
 
 // Plain HTML: links and no forms, so no JavaScript is shipped to clients' phones.
 export const handle = { hydrate: false };
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ params, context }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
-  const page = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
+  let built;
+  try {
+    built = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
+  } catch (err) {
+    if (!(err instanceof PageDatabaseDownError)) throw err;
+    throw json("unavailable", {
+      status: 503,
+      headers: { "Cache-Control": cacheControl("db-down"), "Retry-After": String(RETRY_AFTER_SECONDS) },
+    });
+  }
   // Unknown and unpublished slugs get the same answer.
-  if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
-  return json(page, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
+  if (!built) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
+  // entry.server keeps the rendered HTML (rendered-cache.server.ts) with these facts.
+  notePageForCache(context, { owner: built.owner, state: built.cacheState, freshUntil: built.freshUntil, epoch: built.epoch });
+  return json(built.page, { headers: { "Cache-Control": cacheControl(built.cacheState), ETag: built.page.etag } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
   const source = errorHeaders ?? loaderHeaders;
   const headers = new Headers();
-  for (const name of ["Cache-Control", "ETag"]) {
+  for (const name of ["Cache-Control", "ETag", "Retry-After"]) {
     const value = source.get(name);
     if (value) headers.set(name, value);
   }
   return headers;
 };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) =>
+export const meta: MetaFunction<typeof loader> = ({ data, error }) =>
   data
     ? [{ title: `Book ${data.name}` }, { name: "description", content: `Free times of ${data.name}; book by WhatsApp.` }]
-    : [{ title: "Page not found" }];
+    : [{ title: isRouteErrorResponse(error) && error.status === 503 ? "Booking page temporarily unavailable" : "Page not found" }];
 
 export default function PublicBookingPage() {
   const page = useLoaderData<typeof loader>();
@@ -100,6 +112,13 @@ export default function PublicBookingPage() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
+  if (isRouteErrorResponse(error) && error.status === 503)
+    return (
+      <main className="narrow">
+        <h1>Booking page temporarily unavailable</h1>
+        <p>This booking page cannot be loaded right now. Please try again in a minute.</p>
+      </main>
+    );
   return (
     <main className="narrow">
       <h1>{notFound ? "Page not found" : "Something went wrong"}</h1>

@@ -3,6 +3,8 @@ import { z } from "zod";
 
 /** How long one CalDAV request (verify, list, read) may take unless CALDAV_TIMEOUT_MS says otherwise. */
 export const DEFAULT_CALDAV_TIMEOUT_MS = 15_000;
+/** How long a public-page visitor may wait for a calendar when no usable copy exists. */
+export const DEFAULT_CALDAV_PUBLIC_WAIT_MS = 2_000;
 
 /** Environment, validated once. Every variable is listed in the README's configuration table. */
 const schema = z.object({
@@ -11,6 +13,8 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   DATA_DIR: z.string().default("./.data"),
   DATABASE_URL: z.string().url().optional(),
+  /** Connection for LISTEN (a direct or session-mode URL) when DATABASE_URL is a transaction-mode pooler. */
+  DATABASE_LISTEN_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().min(1).optional(),
@@ -30,6 +34,10 @@ const schema = z.object({
     .default(3 * 3600),
   PUBLIC_PAGE_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(30),
   PUBLIC_PAGE_S_MAXAGE: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Longest a visitor of a provider with no usable busy copy waits before "availability cannot be shown". */
+  CALDAV_PUBLIC_WAIT_MS: z.coerce.number().int().min(0).max(120_000).default(DEFAULT_CALDAV_PUBLIC_WAIT_MS),
+  /** Memory the in-process public-page caches (rendered pages, busy times) may hold, in MiB. */
+  PUBLIC_CACHE_MAX_MB: z.coerce.number().min(1).max(16_384).default(64),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -18,8 +18,24 @@ export async function fetchProviderBusy(
   provider: BusyOwner,
   window: { start: number; end: number },
 ): Promise<BusyInterval[]> {
-  const selected = provider.selectedCalendarIds;
-  if (selected.length === 0) return [];
+  const results = await fetchCalendarsBusy(db, provider, provider.selectedCalendarIds, window);
+  const failed = results.find((r) => !r.busy);
+  if (failed) throw failed.error;
+  return results.flatMap((r) => r.busy ?? []);
+}
+
+/**
+ * Busy intervals per calendar, fetched in parallel: one result per calendar, with its busy
+ * intervals or its error, so the busy cache can keep each calendar's last good copy on its own.
+ * Throws only when nothing can be tried (no account, database unreachable).
+ */
+export async function fetchCalendarsBusy(
+  db: Database,
+  provider: BusyOwner,
+  calendarUrls: string[],
+  window: { start: number; end: number },
+): Promise<{ calendarUrl: string; busy?: BusyInterval[]; error?: unknown }[]> {
+  if (calendarUrls.length === 0) return [];
   const integrations = await calendarIntegrationsFor(db, provider.ownerUserId);
   if (integrations.length === 0) throw new Error("Calendars are selected but no calendar account is connected");
   const accounts = integrations.map((i) => ({ ...i, creds: decryptCredentials(i.secret, i.id) }));
@@ -28,37 +44,42 @@ export async function fetchProviderBusy(
     ...new Set(integrations.flatMap((i) => [i.external_email, i.external_username]).filter((e): e is string => !!e && e.includes("@"))),
   ];
 
-  const perCalendar = await Promise.all(
-    selected.map(async (calendarUrl) => {
-      const ordered = accountsFor(calendarUrl, accounts);
-      if (ordered.length === 0) throw new Error("No connected calendar account serves this calendar");
-      let lastError: unknown;
-      // Listed URLs come from the user's server; check where they point before sending a password.
-      await assertPublicUrl(calendarUrl, getEnv().caldavAllowPrivate);
-      for (const account of ordered) {
-        try {
-          const ics = await fetchCalendarIcs(
-            account.creds,
-            calendarUrl,
-            { start: new Date(window.start), end: new Date(window.end) },
-            { timeoutMs },
-          );
-          return extractBusy(ics, {
-            rangeStart: window.start,
-            rangeEnd: window.end,
-            zone: provider.timezone,
-            ownerEmails,
-            onWarning: (msg) => console.warn(`[busy] ${provider.slug}: ${msg}`),
-          });
-        } catch (err) {
-          lastError = err;
-          if (err instanceof CalDavError && err.reason === "auth" && ordered.length === 1) await markIntegrationRejected(db, account.id);
-        }
+  const readOne = async (calendarUrl: string): Promise<BusyInterval[]> => {
+    const ordered = accountsFor(calendarUrl, accounts);
+    if (ordered.length === 0) throw new Error("No connected calendar account serves this calendar");
+    let lastError: unknown;
+    // Listed URLs come from the user's server; check where they point before sending a password.
+    await assertPublicUrl(calendarUrl, getEnv().caldavAllowPrivate);
+    for (const account of ordered) {
+      try {
+        const ics = await fetchCalendarIcs(
+          account.creds,
+          calendarUrl,
+          { start: new Date(window.start), end: new Date(window.end) },
+          { timeoutMs },
+        );
+        return extractBusy(ics, {
+          rangeStart: window.start,
+          rangeEnd: window.end,
+          zone: provider.timezone,
+          ownerEmails,
+          onWarning: (msg) => console.warn(`[busy] ${provider.slug}: ${msg}`),
+        });
+      } catch (err) {
+        lastError = err;
+        if (err instanceof CalDavError && err.reason === "auth" && ordered.length === 1) await markIntegrationRejected(db, account.id);
       }
-      throw lastError;
-    }),
+    }
+    throw lastError;
+  };
+  return Promise.all(
+    calendarUrls.map((calendarUrl) =>
+      readOne(calendarUrl).then(
+        (busy) => ({ calendarUrl, busy }),
+        (error: unknown) => ({ calendarUrl, error }),
+      ),
+    ),
   );
-  return perCalendar.flat();
 }
 
 function hostOf(url: string): string | null {

@@ -121,7 +121,8 @@ async function renderedPageResponse(
   responseHeaders.set("Content-Type", "text/html; charset=utf-8");
   const page = await storeRenderedPage({ key: cacheKey(new URL(request.url)), note, status, headers: responseHeaders, html, etag });
   const answer = answerFromPage(page, request.method, request.headers.get("Accept-Encoding"), request.headers.get("If-None-Match"));
-  const body = answer.body ? new Uint8Array(answer.body.buffer, answer.body.byteOffset, answer.body.length) : null;
+  // A copy typed as a plain ArrayBuffer view (only on a miss; hits never come here).
+  const body = answer.body ? new Uint8Array(answer.body) : null;
   return new Response(body, { status: answer.status, headers: answer.headers });
 }
 

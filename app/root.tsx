@@ -46,7 +46,14 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 404 ? "Page not found" : status === 403 ? "Not allowed" : "Something went wrong";
+  const title =
+    status === 404
+      ? "Page not found"
+      : status === 403
+        ? "Not allowed"
+        : status === 503
+          ? "Temporarily unavailable"
+          : "Something went wrong";
   const text =
     status === 404
       ? "There is nothing at this address. Check the link you were given."

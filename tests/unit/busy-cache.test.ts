@@ -119,7 +119,9 @@ describe("busy cache: single flight and freshness (TTL 60 s, stale 3 h)", () => 
   });
 
   it("with nothing cached, a failure is 'unavailable', never an empty (all free) list", async () => {
-    await expect(getBusyCached("p2", BOTH, WINDOW, async () => Promise.reject(new Error("401")))).rejects.toBeInstanceOf(BusyUnavailableError);
+    await expect(getBusyCached("p2", BOTH, WINDOW, async () => Promise.reject(new Error("401")))).rejects.toBeInstanceOf(
+      BusyUnavailableError,
+    );
     // Positive control: the same provider with a working server gets its busy times.
     expect(sorted(await getBusyCached("p2", BOTH, WINDOW, calendars()))).toEqual([BUSY_A[0].start, BUSY_B[0].start]);
   });

@@ -41,9 +41,7 @@ const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
 declare global {
-  var __renderedPages:
-    | { lru: LruCache<string, RenderedPage>; epoch: number; revalidating: Set<string> }
-    | undefined;
+  var __renderedPages: { lru: LruCache<string, RenderedPage>; epoch: number; revalidating: Set<string> } | undefined;
 }
 
 function store() {
@@ -152,7 +150,12 @@ export function pickEncoding(acceptEncoding: string | null | undefined): Encodin
 export type CachedAnswer = { status: number; headers: [string, string][]; body: Buffer | null };
 
 /** The answer for one request from a stored page: 200 with the chosen encoding, or 304. */
-export function answerFromPage(page: RenderedPage, method: string, acceptEncoding: string | null, ifNoneMatch: string | null): CachedAnswer {
+export function answerFromPage(
+  page: RenderedPage,
+  method: string,
+  acceptEncoding: string | null,
+  ifNoneMatch: string | null,
+): CachedAnswer {
   const encoding = pickEncoding(acceptEncoding);
   const variant = page.variants[encoding];
   const headers: [string, string][] = [...page.headers, ["Vary", "Accept-Encoding"]];

@@ -155,10 +155,12 @@ export function answerFromPage(
   method: string,
   acceptEncoding: string | null,
   ifNoneMatch: string | null,
+  /** For operators and tests: HIT (fresh copy), STALE (copy served while re-rendered), MISS (rendered now). */
+  via: "HIT" | "STALE" | "MISS" = "MISS",
 ): CachedAnswer {
   const encoding = pickEncoding(acceptEncoding);
   const variant = page.variants[encoding];
-  const headers: [string, string][] = [...page.headers, ["Vary", "Accept-Encoding"]];
+  const headers: [string, string][] = [...page.headers, ["Vary", "Accept-Encoding"], ["X-Page-Cache", via]];
   if (page.status === 200 && ifNoneMatch && etagMatches(ifNoneMatch, page)) {
     // The tag of the representation the client holds, whichever encoding that was.
     return { status: 304, headers: [...headers, ["ETag", matchedTag(ifNoneMatch, page) ?? variant.etag]], body: null };
@@ -208,8 +210,9 @@ export function serveRenderedPage(req: {
     s.lru.delete(req.path);
     return null;
   }
-  if (now >= page.freshUntil) revalidateInBackground(page.key, req.origin);
-  return answerFromPage(page, req.method, req.acceptEncoding, req.ifNoneMatch);
+  const fresh = now < page.freshUntil;
+  if (!fresh) revalidateInBackground(page.key, req.origin);
+  return answerFromPage(page, req.method, req.acceptEncoding, req.ifNoneMatch, fresh ? "HIT" : "STALE");
 }
 
 function revalidateInBackground(key: string, origin: string) {

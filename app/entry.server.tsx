@@ -13,6 +13,7 @@ import {
   type PageCacheNote,
 } from "~/modules/booking-page/rendered-cache.server";
 import { isDatabaseUnavailable } from "~/server/db.server";
+import { DATABASE_RETRY_AFTER_SECONDS } from "~/server/http";
 
 // The custom server (server.mjs) reaches these through build.entry.module.
 export { boot, migrateCommand } from "~/server/boot.server";
@@ -34,9 +35,10 @@ export default async function handleRequest(
   // A database that cannot be reached is a 503 (try again soon), never a 500.
   if (responseStatusCode === 500 && databaseDown.has(request)) {
     responseStatusCode = 503;
-    responseHeaders.set("Retry-After", "30");
     responseHeaders.set("Cache-Control", "no-store");
   }
+  // A 503 thrown below a route without its own headers() (settings) still says when to retry.
+  if (responseStatusCode === 503 && !responseHeaders.has("Retry-After")) responseHeaders.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
   // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
   // The page's tag covers its data; the build version covers the markup and asset URLs around it,
   // so a deploy never answers 304 with HTML pointing at assets that are gone.
@@ -132,7 +134,7 @@ const databaseDown = new WeakSet<Request>();
 export function handleDataRequest(response: Response, { request }: { request: Request }) {
   if (response.status === 500 && databaseDown.has(request)) {
     const headers = new Headers(response.headers);
-    headers.set("Retry-After", "30");
+    headers.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
     headers.set("Cache-Control", "no-store");
     return new Response(response.body, { status: 503, headers });
   }

@@ -38,7 +38,8 @@ export default async function handleRequest(
     responseHeaders.set("Cache-Control", "no-store");
   }
   // A 503 thrown below a route without its own headers() (settings) still says when to retry.
-  if (responseStatusCode === 503 && !responseHeaders.has("Retry-After")) responseHeaders.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
+  if (responseStatusCode === 503 && !responseHeaders.has("Retry-After"))
+    responseHeaders.set("Retry-After", String(DATABASE_RETRY_AFTER_SECONDS));
   // A route that sets a strong ETag (the public page) gets 304s without rendering anything.
   // The page's tag covers its data; the build version covers the markup and asset URLs around it,
   // so a deploy never answers 304 with HTML pointing at assets that are gone.

@@ -145,7 +145,11 @@ describe("public page with a calendar server that hangs", () => {
     }
     slow.setMode({ kind: "pass" });
     // Fresh again: no note, and the long lifetimes of a page in state ok.
-    const recovered = await until(app, (g) => !g.body.includes(STALE) && /^public, max-age=30\b/.test(g.headers.get("cache-control") ?? ""), 5000);
+    const recovered = await until(
+      app,
+      (g) => !g.body.includes(STALE) && /^public, max-age=30\b/.test(g.headers.get("cache-control") ?? ""),
+      5000,
+    );
     expect(slotTimes(recovered.at(-1)!.body).length).toBeGreaterThan(0);
   });
 });

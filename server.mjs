@@ -100,6 +100,12 @@ const server = app.listen(port, host, () => {
 
 function shutdown(signal) {
   console.log(`[server] ${signal}: closing`);
+  const pages = build.entry.module.renderedPageStats();
+  const busy = build.entry.module.busyCacheStats();
+  // For operators (and the memory benchmark): what the bounded caches held at the end.
+  console.log(
+    `[server] caches: ${pages.pages} rendered pages, ${pages.bytes} of ${pages.limit} bytes; busy times of ${busy.providers} providers, ${busy.bytes} of ${busy.limit} bytes`,
+  );
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 5000).unref();
 }

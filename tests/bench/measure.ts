@@ -1,4 +1,5 @@
 /** Measurement helpers for the benchmarks: TTFB samples, percentiles, load runs, page weight. */
+import fs from "node:fs";
 import http from "node:http";
 import autocannon, { type Result } from "autocannon";
 
@@ -127,4 +128,38 @@ export async function pageWeight(pageUrl: string): Promise<PageWeight> {
     css: { files: stylesheets, ...(await sizes(stylesheets)) },
     js: { files: scripts, inline, ...(await sizes(scripts)) },
   };
+}
+
+/**
+ * `amount` requests spread over many paths (each connection walks the list in turn), for the
+ * memory benchmark: every answer must be a 200.
+ */
+export async function loadPaths(baseUrl: string, paths: string[], opts: { amount: number; connections: number }): Promise<LoadResult> {
+  const result: Result = await autocannon({
+    url: baseUrl,
+    connections: opts.connections,
+    amount: opts.amount,
+    timeout: 30,
+    headers: { "accept-encoding": "gzip" },
+    requests: paths.map((path) => ({ method: "GET", path })),
+  });
+  const failures = result.errors + result.timeouts + result.non2xx;
+  if (failures > 0)
+    throw new Error(`load over ${paths.length} paths: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  return {
+    url: `${baseUrl} (${paths.length} paths)`,
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+    bytesPerSec: result.throughput.average,
+  };
+}
+
+/** Resident set size of a process in bytes (Linux /proc). */
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for pid ${pid}`);
+  return kb * 1024;
 }

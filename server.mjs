@@ -77,14 +77,29 @@ function publicPageFastPath(app) {
     const res = await render(new Request(new URL(key, origin), { headers: { "Accept-Encoding": "identity" } }), {});
     await res.arrayBuffer();
   });
-  app.use("/c", (req, res, next) => {
-    const answer = serveRenderedPage({
-      method: req.method,
-      path: req.originalUrl,
-      origin: `${req.protocol}://${(trustProxy && req.get("x-forwarded-host")) || req.get("host") || "localhost"}`,
-      acceptEncoding: req.get("accept-encoding") ?? null,
-      ifNoneMatch: req.get("if-none-match") ?? null,
-    });
+  const { pendingRender, beginRender } = build.entry.module;
+  app.use("/c", async (req, res, next) => {
+    const lookup = () =>
+      serveRenderedPage({
+        method: req.method,
+        path: req.originalUrl,
+        origin: `${req.protocol}://${(trustProxy && req.get("x-forwarded-host")) || req.get("host") || "localhost"}`,
+        acceptEncoding: req.get("accept-encoding") ?? null,
+        ifNoneMatch: req.get("if-none-match") ?? null,
+      });
+    let answer = lookup();
+    if (!answer && (req.method === "GET" || req.method === "HEAD")) {
+      // A burst on a page not rendered yet: one request renders, the others wait for it.
+      const pending = pendingRender(req.originalUrl);
+      if (pending) {
+        await Promise.race([pending, new Promise((r) => setTimeout(r, 5000).unref())]);
+        answer = lookup();
+      } else {
+        const done = beginRender(req.originalUrl);
+        res.once("close", done);
+        return next();
+      }
+    }
     if (!answer) return next();
     res.statusCode = answer.status;
     for (const [name, value] of answer.headers) res.setHeader(name, value);

@@ -18,7 +18,13 @@ import { DATABASE_RETRY_AFTER_SECONDS } from "~/server/http";
 // The custom server (server.mjs) reaches these through build.entry.module.
 export { boot, migrateCommand } from "~/server/boot.server";
 export { originCheck } from "~/server/origin.server";
-export { serveRenderedPage, setPageRevalidator, renderedPageStats } from "~/modules/booking-page/rendered-cache.server";
+export {
+  serveRenderedPage,
+  setPageRevalidator,
+  renderedPageStats,
+  pendingRender,
+  beginRender,
+} from "~/modules/booking-page/rendered-cache.server";
 export { busyCacheStats } from "~/modules/calendar/busy-cache.server";
 
 const ABORT_DELAY = 5_000;

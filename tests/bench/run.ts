@@ -186,16 +186,25 @@ async function publishManyProviders(dataDir: string, count: number): Promise<str
   }
 }
 
+const dbg = (m: string) => process.env.BENCH_ECHO && process.stdout.write(`[dbg] ${m}\n`);
 async function memoryRun(dataDir: string, slugs: string[], budgetMb: number | undefined): Promise<MemoryRun> {
-  const app = await startAppServer({ dataDir, env: budgetMb ? { PUBLIC_CACHE_MAX_MB: String(budgetMb) } : {} });
+  const app = await startAppServer({
+    dataDir,
+    echo: !!process.env.BENCH_ECHO,
+    env: budgetMb ? { PUBLIC_CACHE_MAX_MB: String(budgetMb) } : {},
+  });
   try {
+    dbg("expectSlots");
     await expectSlots(`${app.url}/c/${slugs[0]}`, "memory run");
+    dbg("rss");
     const rssBefore = rssBytes(app.pid);
+    dbg("load");
     const load = await loadPaths(
       app.url,
       slugs.map((s) => `/c/${s}`),
       { amount: MEMORY_REQUESTS, connections: CONNECTIONS },
     );
+    dbg("settle");
     await settle(app);
     const rssAfter = rssBytes(app.pid);
     await app.stop({ keepDataDir: true });
@@ -209,6 +218,20 @@ async function memoryRun(dataDir: string, slugs: string[], budgetMb: number | un
   }
 }
 
+async function memoryStep(): Promise<MemoryRun[]> {
+  const app = await startAppServer({ echo: !!process.env.BENCH_ECHO });
+  const dir = app.dataDir;
+  try {
+    await app.stop({ keepDataDir: true });
+    const slugs = await publishManyProviders(dir, MEMORY_SLUGS);
+    process.stdout.write(`[bench]    ${slugs.length} providers published\n`);
+    if (slugs.length !== MEMORY_SLUGS) throw new Error(`published ${slugs.length} providers, wanted ${MEMORY_SLUGS}`);
+    return [await memoryRun(dir, slugs, undefined), await memoryRun(dir, slugs, SMALL_CACHE_MB)];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const cpus = os.cpus();
   const started = new Date();
@@ -218,15 +241,18 @@ async function main() {
     .join(" / ");
   console.log(`[bench] ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, node ${process.version}, load ${loadAvg}`);
   console.log(`[bench] load runs: ${DURATION} s per target, ${CONNECTIONS} connections; cold/warm TTFB: n=${COLD_N}`);
+  // Development aid: only the memory step, printed, nothing written.
+  if (process.env.BENCH_ONLY === "memory") {
+    for (const m of await memoryStep()) console.log(m);
+    return;
+  }
 
   let radicale: RadicaleServer | undefined;
   let slow: SlowCalDav | undefined;
   let warmApp: AppServer | undefined;
   let shortApp: AppServer | undefined;
   let coldApp: AppServer | undefined;
-  let memApp: AppServer | undefined;
   let dataDir: string | undefined;
-  let memDir: string | undefined;
   try {
     const seeded = await step("Radicale with two calendars, behind a CalDAV stub that can be slowed down", async () => {
       radicale = await startRadicale();
@@ -348,19 +374,7 @@ async function main() {
       radicale = undefined;
     });
 
-    const memory = await step(`memory: ${num(MEMORY_REQUESTS)} requests to ${num(MEMORY_SLUGS)} published slugs`, async () => {
-      memApp = await startAppServer({});
-      memDir = memApp.dataDir;
-      await memApp.stop({ keepDataDir: true });
-      memApp = undefined;
-      const slugs = await publishManyProviders(memDir, MEMORY_SLUGS);
-      if (slugs.length !== MEMORY_SLUGS) throw new Error(`published ${slugs.length} providers, wanted ${MEMORY_SLUGS}`);
-      const runs: MemoryRun[] = [];
-      runs.push(await memoryRun(memDir, slugs, undefined));
-      runs.push(await memoryRun(memDir, slugs, SMALL_CACHE_MB));
-      return runs;
-    });
-
+    const memory = await step(`memory: ${num(MEMORY_REQUESTS)} requests to ${num(MEMORY_SLUGS)} published slugs`, () => memoryStep());
     const engine = await step("availability engine vs naive baseline", () => runEngineBench());
 
     const report: Report = {
@@ -387,11 +401,9 @@ async function main() {
     await warmApp?.stop().catch(() => {});
     await shortApp?.stop().catch(() => {});
     await coldApp?.stop().catch(() => {});
-    await memApp?.stop().catch(() => {});
     await slow?.stop().catch(() => {});
     await radicale?.stop().catch(() => {});
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (memDir) fs.rmSync(memDir, { recursive: true, force: true });
   }
 }
 

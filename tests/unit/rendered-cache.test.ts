@@ -135,6 +135,9 @@ describe("rendered-page cache", () => {
     expect(calls).toEqual([]);
     vi.setSystemTime(Date.now() + 2_000);
     for (let i = 0; i < 20; i++) expect(header(req("/c/demo"), "x-page-cache")).toBe("STALE");
+    // Started after the answer is written (next turn of the event loop), once.
+    expect(calls).toEqual([]);
+    await new Promise((r) => setImmediate(r));
     expect(calls).toEqual(["http://test/c/demo"]);
     finish();
     await vi.waitFor(() => {

@@ -37,7 +37,8 @@ export function cacheControl(state: PageCacheState): string {
  */
 export function renderedPageLifetimes(state: PageCacheState): { freshMs: number; serveMs: number } {
   const env = getEnv();
-  const freshMs = state === "ok" ? Math.min(PAGE_CACHE_CEILING_MS, env.BUSY_CACHE_TTL_SECONDS * 1000) : PAGE_CACHE_SHORT_MS;
+  // Never longer than busy times stay fresh: BUSY_CACHE_TTL_SECONDS=0 turns the page cache off too.
+  const freshMs = Math.min(state === "ok" ? PAGE_CACHE_CEILING_MS : PAGE_CACHE_SHORT_MS, env.BUSY_CACHE_TTL_SECONDS * 1000);
   const serveMs = Math.min(env.PUBLIC_PAGE_S_MAXAGE * STALE_WHILE_REVALIDATE_FACTOR, env.BUSY_STALE_SECONDS) * 1000;
   return { freshMs, serveMs: Math.max(serveMs, freshMs) };
 }

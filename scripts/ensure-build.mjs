@@ -20,5 +20,7 @@ const built = fs.existsSync(buildFile) ? fs.statSync(buildFile).mtimeMs : 0;
 const sources = Math.max(newest(path.join(root, "app")), fs.statSync(path.join(root, "remix.config.js")).mtimeMs);
 if (built < sources) {
   console.log("[build] building the app (remix build)…");
-  execSync("npx remix build", { cwd: root, stdio: "inherit" });
+  // Always a production build: under vitest NODE_ENV=test would make React's dev JSX runtime a
+  // dependency of a server that runs production React (jsxDEV is not a function).
+  execSync("npx remix build", { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
 }

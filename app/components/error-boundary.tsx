@@ -24,7 +24,14 @@ export function GeneralErrorBoundary({
 }
 
 export function defaultStatusHandler({ status, data }: { status: number; data: unknown }) {
-  const title = status === 404 ? "Page not found" : status === 403 ? "Not allowed" : "Something went wrong";
+  const title =
+    status === 404
+      ? "Page not found"
+      : status === 403
+        ? "Not allowed"
+        : status === 503
+          ? "Temporarily unavailable"
+          : "Something went wrong";
   // A string body from our own `throw new Response("…")` is written for people; anything else is not shown.
   const text =
     status === 404

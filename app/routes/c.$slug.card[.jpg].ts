@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getPreviewCard } from "~/modules/booking-page/preview-card.server";
-import { getPublicPage } from "~/modules/booking-page/page.server";
+import { getPublicPage, PageDatabaseDownError } from "~/modules/booking-page/page.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
 import { getEnv } from "~/server/env.server";
 
@@ -10,7 +10,13 @@ import { getEnv } from "~/server/env.server";
  */
 export async function loader({ params, request }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
-  const page = isPossibleSlug(slug) ? await getPublicPage(slug) : null;
+  let page;
+  try {
+    page = isPossibleSlug(slug) ? (await getPublicPage(slug))?.page : null;
+  } catch (err) {
+    if (!(err instanceof PageDatabaseDownError)) throw err;
+    return new Response("Temporarily unavailable", { status: 503, headers: { "Content-Type": "text/plain", "Retry-After": "30" } });
+  }
   // The host printed on the card: the public address when configured (behind a proxy the
   // request's own host may be an internal one).
   const host = new URL(getEnv().APP_URL ?? request.url).host;

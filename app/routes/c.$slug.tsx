@@ -1,9 +1,10 @@
 import { json, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { isRouteErrorResponse, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { cacheControl } from "~/modules/booking-page/cache-control.server";
+import { cacheControl, RETRY_AFTER_SECONDS } from "~/modules/booking-page/cache-control.server";
 import { isPossibleSlug } from "~/modules/settings/slug";
-import { getPublicPage, readPageQuery } from "~/modules/booking-page/page.server";
+import { getPublicPage, PageDatabaseDownError, readPageQuery } from "~/modules/booking-page/page.server";
+import { notePageForCache } from "~/modules/booking-page/rendered-cache.server";
 import { MESSAGES } from "~/modules/booking-page/messages";
 import { cardVersion } from "~/modules/booking-page/preview-card.server";
 import { previewDescription } from "~/modules/booking-page/profile-card";
@@ -21,30 +22,42 @@ export const handle = {
   },
 };
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const slug = String(params.slug ?? "").toLowerCase();
   const query = readPageQuery(new URL(request.url).searchParams);
-  const page = isPossibleSlug(slug) ? await getPublicPage(slug, query) : null;
+  let built;
+  try {
+    built = isPossibleSlug(slug) ? await getPublicPage(slug, query) : null;
+  } catch (err) {
+    if (!(err instanceof PageDatabaseDownError)) throw err;
+    throw json("unavailable", {
+      status: 503,
+      headers: { "Cache-Control": cacheControl("db-down"), "Retry-After": String(RETRY_AFTER_SECONDS) },
+    });
+  }
   // Unknown and unpublished slugs get the same answer.
-  if (!page) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
+  if (!built) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
+  const page = built.page;
+  // entry.server keeps the rendered HTML (rendered-cache.server.ts) with these facts.
+  notePageForCache(context, { owner: built.owner, state: built.cacheState, freshUntil: built.freshUntil, epoch: built.epoch });
   // Link previews need absolute URLs: the public address when configured, else this request's.
   const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
   const share = { url: `${origin}/c/${slug}`, image: `${origin}/c/${slug}/card.jpg?v=${cardVersion(page)}` };
-  return json({ ...page, share }, { headers: { "Cache-Control": cacheControl(page.state), ETag: page.etag } });
+  return json({ ...page, share }, { headers: { "Cache-Control": cacheControl(built.cacheState), ETag: page.etag } });
 }
 
 export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
   const source = errorHeaders ?? loaderHeaders;
   const headers = new Headers();
-  for (const name of ["Cache-Control", "ETag"]) {
+  for (const name of ["Cache-Control", "ETag", "Retry-After"]) {
     const value = source.get(name);
     if (value) headers.set(name, value);
   }
   return headers;
 };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  if (!data) return [{ title: MESSAGES.en.notFoundTitle }];
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  if (!data) return [{ title: isRouteErrorResponse(error) && error.status === 503 ? UNAVAILABLE_TITLE : MESSAGES.en.notFoundTitle }];
   const t = MESSAGES[data.lang];
   const title = data.profile.headline ? `${data.name} · ${data.profile.headline}` : t.title(data.name);
   // The preview's facts ("Next free: tomorrow 07:00 · 60-minute sessions") are written in English.
@@ -193,11 +206,19 @@ export default function PublicBookingPage() {
   );
 }
 
+const UNAVAILABLE_TITLE = "Booking page temporarily unavailable";
+
 export function ErrorBoundary() {
   return (
     <main className="narrow">
       <GeneralErrorBoundary
         statusHandlers={{
+          503: () => (
+            <>
+              <h1>{UNAVAILABLE_TITLE}</h1>
+              <p>This booking page cannot be loaded right now. Please try again in a minute.</p>
+            </>
+          ),
           404: () => (
             <>
               <h1>{MESSAGES.en.notFoundTitle}</h1>

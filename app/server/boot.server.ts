@@ -31,6 +31,10 @@ export async function boot(log: (line: string) => void = (l) => console.log(l)) 
     const { getSessionSecrets } = await import("./session-secret.server");
     getSessionSecrets();
   }
+  if (env.DATABASE_URL) {
+    const { startProviderEventsBridge } = await import("./provider-events-pg.server");
+    await startProviderEventsBridge(env, log);
+  }
   log(`[boot] ready in ${Date.now() - started} ms`);
   return { env, db };
 }

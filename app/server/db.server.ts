@@ -130,3 +130,36 @@ export function getDb(): Promise<Database> {
   global.__db ??= openDatabase(getEnv());
   return global.__db;
 }
+
+const CONNECTION_ERROR_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+  "EAI_AGAIN",
+]);
+const CONNECTION_ERROR_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Connection ended unexpectedly|the database system is (starting up|shutting down)|terminating connection due to administrator command/i;
+
+/**
+ * The database cannot be reached (down, restarting, network): callers answer 503 and keep serving
+ * what they still hold, rather than a 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (typeof e !== "object") return false;
+    const { code, message, errors } = e as { code?: unknown; message?: unknown; errors?: unknown };
+    if (
+      typeof code === "string" &&
+      (CONNECTION_ERROR_CODES.has(code) || code.startsWith("08") || ["57P01", "57P02", "57P03"].includes(code))
+    )
+      return true;
+    if (typeof message === "string" && CONNECTION_ERROR_MESSAGES.test(message)) return true;
+    // AggregateError from a failed connect to several addresses (IPv4 + IPv6).
+    if (Array.isArray(errors) && errors.some((x) => isDatabaseUnavailable(x))) return true;
+  }
+  return false;
+}

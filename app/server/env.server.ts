@@ -13,6 +13,8 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   DATA_DIR: z.string().default("./.data"),
   DATABASE_URL: z.string().url().optional(),
+  /** Connection for LISTEN (a direct or session-mode URL) when DATABASE_URL is a transaction-mode pooler. */
+  DATABASE_LISTEN_URL: z.string().url().optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().min(1).optional(),
@@ -48,6 +50,8 @@ const schema = z.object({
   HOLD_MINUTES: z.coerce.number().min(0.01).max(1440).default(20),
   /** Secret for hashing client addresses (abuse limits); default: derived from the encryption key. */
   HOLD_SALT: z.string().min(32, "HOLD_SALT must be at least 32 characters").optional(),
+  /** Memory the in-process public-page caches (rendered pages, busy times) may hold, in MiB. */
+  PUBLIC_CACHE_MAX_MB: z.coerce.number().min(1).max(16_384).default(64),
 });
 
 export type Env = z.infer<typeof schema> & {

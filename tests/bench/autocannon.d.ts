@@ -37,6 +37,10 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     method?: string;
     warmup?: { connections?: number; duration?: number };
+    /** Stop after this many requests (instead of a duration). */
+    amount?: number;
+    /** Each connection sends these in turn, round and round. */
+    requests?: { method?: string; path: string; headers?: Record<string, string> }[];
   };
   type Instance = PromiseLike<Result> & { on(event: string, fn: (...args: unknown[]) => void): Instance; stop(): void };
   function autocannon(opts: Options): Instance;

@@ -1,4 +1,5 @@
 /** Measurement helpers for the benchmarks: TTFB samples, percentiles, load runs, page weight. */
+import fs from "node:fs";
 import http from "node:http";
 import autocannon, { type Result } from "autocannon";
 
@@ -127,4 +128,52 @@ export async function pageWeight(pageUrl: string): Promise<PageWeight> {
     css: { files: stylesheets, ...(await sizes(stylesheets)) },
     js: { files: scripts, inline, ...(await sizes(scripts)) },
   };
+}
+
+/**
+ * At least `amount` requests spread over many paths (each connection walks the list in turn), in
+ * runs of a few seconds (autocannon's own `amount` can stall when requests time out), for the
+ * memory benchmark: every answer must be a 200.
+ */
+export async function loadPaths(baseUrl: string, paths: string[], opts: { amount: number; connections: number }): Promise<LoadResult> {
+  let total = 0;
+  let seconds = 0;
+  let bytes = 0;
+  const p50: number[] = [];
+  const p99: number[] = [];
+  while (total < opts.amount) {
+    const result: Result = await autocannon({
+      url: baseUrl,
+      connections: opts.connections,
+      duration: 5,
+      timeout: 30,
+      headers: { "accept-encoding": "gzip" },
+      // Start each run where the last one ended, so every path is visited about equally often.
+      requests: [...paths.slice(total % paths.length), ...paths.slice(0, total % paths.length)].map((path) => ({ method: "GET", path })),
+    });
+    const failures = result.errors + result.timeouts + result.non2xx;
+    if (failures > 0)
+      throw new Error(`load over ${paths.length} paths: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+    total += result.requests.total;
+    seconds += result.duration;
+    bytes += result.throughput.total;
+    p50.push(result.latency.p50);
+    p99.push(result.latency.p99);
+  }
+  return {
+    url: `${baseUrl} (${paths.length} paths)`,
+    requestsPerSec: total / seconds,
+    p50Ms: median(p50),
+    p99Ms: Math.max(...p99),
+    total,
+    bytesPerSec: bytes / seconds,
+  };
+}
+
+/** Resident set size of a process in bytes (Linux /proc). */
+export function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]);
+  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for pid ${pid}`);
+  return kb * 1024;
 }

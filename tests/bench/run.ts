@@ -3,14 +3,23 @@
  *
  *  1. Public page under concurrent load (autocannon, loopback, gzip), next to a static file of
  *     exactly the same bytes served by the same Express server: requests/s, p99, ratio.
- *     Twice: the demo provider (no calendar) and a provider with two Radicale calendars (warm cache).
- *  2. Cold path: TTFB of /c/<slug> with the busy cache off (every request reads both calendars
- *     from Radicale) next to the warm TTFB with the cache on.
- *  3. The availability engine vs its slow reference implementation (tests/bench/engine.bench.ts).
- *  4. Page weight: compressed bytes of HTML, CSS and JavaScript the public page transfers.
+ *     Twice: the demo provider (no calendar) and a 30-day page with two Radicale calendars.
+ *     Target: page >= 0.8x the static file's requests/s, p99 <= 1.5x its p99.
+ *  2. A calendar server that answers only after 20 s (tests/support/slow-caldav.ts in front of
+ *     Radicale), busy TTL 2 s: visitors' p99 under load next to the warm p99 of the same app.
+ *     Target: <= 2x.
+ *  3. First visit after the busy TTL expired (idle > TTL, one request) next to the warm median.
+ *     Target: <= 2x.
+ *  4. Cold path: TTFB with the busy cache off (every request reads both calendars).
+ *  5. Memory: RSS after 100,000 requests to 1,000 published slugs, with the default cache budget
+ *     and with a small one (the caches are LRU-bounded by PUBLIC_CACHE_MAX_MB).
+ *  6. The availability engine vs its slow reference implementation (tests/bench/engine.bench.ts).
+ *  7. Busy-time extraction vs a bare ical.js parse (tests/bench/extraction.bench.ts).
+ *  8. Page weight: compressed bytes of HTML, CSS and JavaScript the public page transfers.
  *
  * Writes the figures to docs/benchmarks.md. Environment: BENCH_DURATION (s per load target,
- * default 10), BENCH_CONNECTIONS (default 50), BENCH_COLD_N (default 20).
+ * default 10), BENCH_CONNECTIONS (default 50), BENCH_COLD_N (default 20), BENCH_IDLE_N (default 8),
+ * BENCH_MEMORY_REQUESTS (default 100000), BENCH_MEMORY_SLUGS (default 1000).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,18 +28,40 @@ import { ROOT, slotTimes, startAppServer, type AppServer } from "../support/app-
 import { startRadicale, type RadicaleServer } from "../support/radicale";
 import { runEngineBench, type EngineBenchResult } from "./engine.bench";
 import { formatExtraction, runExtractionBench, type ExtractionBenchResult } from "./extraction.bench";
-import { loadTest, median, pageWeight, percentile, rawGet, ttfbSamples, type LoadResult, type PageWeight } from "./measure";
+import http from "node:http";
+import { startSlowCalDav, type SlowCalDav } from "../support/slow-caldav";
+import {
+  loadPaths,
+  loadTest,
+  median,
+  pageWeight,
+  percentile,
+  rawGet,
+  rssBytes,
+  ttfbSamples,
+  type LoadResult,
+  type PageWeight,
+} from "./measure";
 import { BENCH_PROVIDER, createProviderThroughForms, seedCalendars } from "./provider";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const COLD_N = Number(process.env.BENCH_COLD_N ?? 20);
+const IDLE_N = Number(process.env.BENCH_IDLE_N ?? 8);
+const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
+const MEMORY_SLUGS = Number(process.env.BENCH_MEMORY_SLUGS ?? 1000);
+/** Busy TTL of the app that measures the slow calendar and the first visit after expiry. */
+const SHORT_TTL_S = 2;
+const SLOW_ANSWER_MS = 20_000;
+const SMALL_CACHE_MB = 4;
+const IDLE_MS = SHORT_TTL_S * 1000 + 700;
+const UNAVAILABLE = "Availability cannot be shown";
 const DOC = path.join(ROOT, "docs", "benchmarks.md");
 const DEMO_SLUG = "demo-trainer";
 
 /* ----------------------------------------------------------------------------------------- */
 
-const STEPS = 11;
+const STEPS = 15;
 let stepNo = 0;
 async function step<T>(label: string, fn: () => Promise<T>): Promise<T> {
   stepNo++;
@@ -99,6 +130,7 @@ async function settle(app: AppServer) {
   }
 }
 
+type MemoryRun = { budgetMb: number; rssBefore: number; rssAfter: number; load: LoadResult; caches: string };
 type Report = {
   date: string;
   machine: string;
@@ -107,11 +139,121 @@ type Report = {
   events: number;
   pairs: PairResult[];
   cold: { samples: number[]; firstAfterStart: number };
-  warm: { samples: number[] };
+  warm: { samples: number[]; afterIdle: number[] };
+  short: {
+    warmTtfb: number[];
+    afterIdle: number[];
+    afterIdleVia: string[];
+    warmLoad: LoadResult;
+    slowLoad: LoadResult;
+    slowFetches: number;
+  };
+  memory: MemoryRun[];
   engine: EngineBenchResult;
   extraction: ExtractionBenchResult;
   weight: { demo: PageWeight; radicale: PageWeight };
 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One request after `idleMs` of quiet, n times, on one keep-alive connection. */
+async function afterIdleSamples(url: string, n: number, idleMs: number): Promise<{ samples: number[]; via: string[] }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const samples: number[] = [];
+  const via: string[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      await sleep(idleMs);
+      const r = await rawGet(url, { "Accept-Encoding": "gzip" }, agent);
+      if (r.status !== 200) throw new Error(`GET ${url}: HTTP ${r.status}`);
+      samples.push(r.ttfbMs);
+      via.push(String(r.headers["x-page-cache"] ?? "-"));
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { samples, via };
+}
+
+/** Checks that the page shows slots (busy times applied), not "unavailable". */
+async function expectSlots(url: string, what: string) {
+  const r = await rawGet(url, { "Accept-Encoding": "identity" });
+  const html = r.body.toString("utf8");
+  if (r.status !== 200 || html.includes(UNAVAILABLE) || slotTimes(html).length === 0)
+    throw new Error(`${what}: the page does not show slots (HTTP ${r.status})`);
+}
+
+/** Publishes `count` more providers (copies of the demo's settings) straight into the embedded database. */
+async function publishManyProviders(dataDir: string, count: number): Promise<string[]> {
+  const [{ PGlite }, { pgcrypto }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite/contrib/pgcrypto")]);
+  const db = await PGlite.create(`file://${dataDir}`, { extensions: { pgcrypto } });
+  try {
+    await db.exec(`
+      insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+      select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated',
+             'mem-' || i || '@example.com', '', now(), '{}', '{}', now(), now()
+        from generate_series(1, ${count}) i;
+      insert into public.providers (owner_user_id, public_slug, is_public, timezone, settings)
+      select u.id, 'mem-' || split_part(split_part(u.email, '@', 1), '-', 2), true, 'Asia/Dubai',
+             jsonb_set((select settings from public.providers where public_slug = 'demo-trainer'), '{displayName}',
+                       to_jsonb('Provider ' || split_part(split_part(u.email, '@', 1), '-', 2)))
+        from auth.users u where u.email like 'mem-%@example.com';
+    `);
+    const rows = await db.query<{ public_slug: string }>(
+      "select public_slug from public.providers where public_slug like 'mem-%' order by 1",
+    );
+    return rows.rows.map((r) => r.public_slug);
+  } finally {
+    await db.close();
+  }
+}
+
+const dbg = (m: string) => process.env.BENCH_ECHO && process.stdout.write(`[dbg] ${m}\n`);
+async function memoryRun(dataDir: string, slugs: string[], budgetMb: number | undefined): Promise<MemoryRun> {
+  const app = await startAppServer({
+    dataDir,
+    echo: !!process.env.BENCH_ECHO,
+    env: budgetMb ? { PUBLIC_CACHE_MAX_MB: String(budgetMb) } : {},
+  });
+  try {
+    dbg("expectSlots");
+    await expectSlots(`${app.url}/c/${slugs[0]}`, "memory run");
+    dbg("rss");
+    const rssBefore = rssBytes(app.pid);
+    dbg("load");
+    const load = await loadPaths(
+      app.url,
+      slugs.map((s) => `/c/${s}`),
+      { amount: MEMORY_REQUESTS, connections: CONNECTIONS },
+    );
+    dbg("settle");
+    await settle(app);
+    const rssAfter = rssBytes(app.pid);
+    await app.stop({ keepDataDir: true });
+    const caches = /\[server\] caches: (.*)/.exec(app.output())?.[1] ?? "(not reported)";
+    process.stdout.write(
+      `[bench]    budget ${budgetMb ?? 64} MiB: RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB; ${caches}\n`,
+    );
+    return { budgetMb: budgetMb ?? 64, rssBefore, rssAfter, load, caches };
+  } finally {
+    await app.stop({ keepDataDir: true }).catch(() => {});
+  }
+}
+
+async function memoryStep(): Promise<MemoryRun[]> {
+  const app = await startAppServer({ echo: !!process.env.BENCH_ECHO });
+  const dir = app.dataDir;
+  try {
+    await app.stop({ keepDataDir: true });
+    const slugs = await publishManyProviders(dir, MEMORY_SLUGS);
+    process.stdout.write(`[bench]    ${slugs.length} providers published\n`);
+    if (slugs.length !== MEMORY_SLUGS) throw new Error(`published ${slugs.length} providers, wanted ${MEMORY_SLUGS}`);
+    return [await memoryRun(dir, slugs, undefined), await memoryRun(dir, slugs, SMALL_CACHE_MB)];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 async function main() {
   const cpus = os.cpus();
@@ -122,25 +264,38 @@ async function main() {
     .join(" / ");
   console.log(`[bench] ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, node ${process.version}, load ${loadAvg}`);
   console.log(`[bench] load runs: ${DURATION} s per target, ${CONNECTIONS} connections; cold/warm TTFB: n=${COLD_N}`);
+  // Development aid: only the memory step, printed, nothing written.
+  if (process.env.BENCH_ONLY === "memory") {
+    for (const m of await memoryStep()) console.log(m);
+    return;
+  }
 
   let radicale: RadicaleServer | undefined;
+  let slow: SlowCalDav | undefined;
   let warmApp: AppServer | undefined;
+  let shortApp: AppServer | undefined;
   let coldApp: AppServer | undefined;
   let dataDir: string | undefined;
   try {
-    const seeded = await step("Radicale with two calendars", async () => {
+    const seeded = await step("Radicale with two calendars, behind a CalDAV stub that can be slowed down", async () => {
       radicale = await startRadicale();
-      return seedCalendars(radicale);
+      const out = await seedCalendars(radicale);
+      slow = await startSlowCalDav(radicale.url);
+      return out;
     });
 
     warmApp = await step("app (busy cache on) + provider set up through the HTML forms", async () => {
       // TTL long enough that every warm measurement is served from the busy cache.
       const app = await startAppServer({ env: { BUSY_CACHE_TTL_SECONDS: "3600", CALDAV_TIMEOUT_MS: "15000" } });
       dataDir = app.dataDir;
-      await createProviderThroughForms(app.url, radicale!, seeded.calendars);
+      await createProviderThroughForms(
+        app.url,
+        { ...radicale!, url: slow!.url },
+        seeded.calendars.map((u) => u.replace(radicale!.url, slow!.url)),
+      );
       const first = await rawGet(`${app.url}/c/${BENCH_PROVIDER.slug}`, { "Accept-Encoding": "identity" });
       const html = first.body.toString("utf8");
-      if (first.status !== 200 || html.includes("Availability cannot be shown"))
+      if (first.status !== 200 || html.includes(UNAVAILABLE))
         throw new Error(`the Radicale provider's page is not ok (HTTP ${first.status})`);
       const times = slotTimes(html);
       // The daily 12:30-13:30 lunch in "Personal" must be busy: proof the calendars are read.
@@ -149,21 +304,62 @@ async function main() {
       return app;
     });
 
-    const warm = await step(`warm TTFB /c/${BENCH_PROVIDER.slug} (n=${COLD_N})`, async () => ({
-      samples: await ttfbSamples(`${warmApp!.url}/c/${BENCH_PROVIDER.slug}`, COLD_N),
-    }));
+    const warm = await step(
+      `warm TTFB /c/${BENCH_PROVIDER.slug} (n=${COLD_N}), and after ${IDLE_MS} ms idle with busy times fresh`,
+      async () => ({
+        samples: await ttfbSamples(`${warmApp!.url}/c/${BENCH_PROVIDER.slug}`, COLD_N),
+        // Control for "first visit after the TTL": the same idle, but nothing has expired.
+        afterIdle: (await afterIdleSamples(`${warmApp!.url}/c/${BENCH_PROVIDER.slug}`, IDLE_N, IDLE_MS)).samples,
+      }),
+    );
 
     const pairs: PairResult[] = [];
     pairs.push(await step(`load: /c/${DEMO_SLUG} vs static copy`, () => pageVsStatic(warmApp!, DEMO_SLUG, "demo (no calendar)")));
     pairs.push(
       await step(`load: /c/${BENCH_PROVIDER.slug} vs static copy`, () =>
-        pageVsStatic(warmApp!, BENCH_PROVIDER.slug, "2 Radicale calendars, warm cache"),
+        pageVsStatic(warmApp!, BENCH_PROVIDER.slug, "30 days, 2 Radicale calendars"),
       ),
     );
 
-    await step("restart the app with BUSY_CACHE_TTL_SECONDS=0 (same database)", async () => {
+    await step(`restart the app with BUSY_CACHE_TTL_SECONDS=${SHORT_TTL_S} (same database)`, async () => {
       await warmApp!.stop({ keepDataDir: true });
       warmApp = undefined;
+      shortApp = await startAppServer({ dataDir, env: { BUSY_CACHE_TTL_SECONDS: String(SHORT_TTL_S) } });
+      await expectSlots(`${shortApp.url}/c/${BENCH_PROVIDER.slug}`, "short-TTL app");
+    });
+
+    const short = await step(
+      `first visit after the busy TTL expired (n=${IDLE_N}), warm load, then a calendar answering after 20 s`,
+      async () => {
+        const url = `${shortApp!.url}/c/${BENCH_PROVIDER.slug}`;
+        await warmUp(url);
+        const warmTtfb = await ttfbSamples(url, COLD_N);
+        const idle = await afterIdleSamples(url, IDLE_N, IDLE_MS);
+        const afterIdle = idle.samples;
+        const afterIdleVia = idle.via;
+        process.stdout.write(`[bench]    first visit after TTL: median ${ms(median(afterIdle))} ms vs warm ${ms(median(warmTtfb))} ms\n`);
+        const opts = { durationS: DURATION, connections: CONNECTIONS };
+        const warmLoad = await loadTest(url, opts);
+        await settle(shortApp!);
+        process.stdout.write(`[bench]    warm load: ${warmLoad.requestsPerSec.toFixed(0)} req/s, p99 ${warmLoad.p99Ms} ms\n`);
+        slow!.setMode({ kind: "delay", ms: SLOW_ANSWER_MS });
+        const before = slow!.received();
+        await sleep(SHORT_TTL_S * 1000 + 500);
+        const slowLoad = await loadTest(url, opts);
+        const slowFetches = slow!.received() - before;
+        await expectSlots(url, "while the calendar hangs");
+        slow!.setMode({ kind: "pass" });
+        await settle(shortApp!);
+        process.stdout.write(
+          `[bench]    calendar answering after 20 s: ${slowLoad.requestsPerSec.toFixed(0)} req/s, p99 ${slowLoad.p99Ms} ms; ${slowFetches} CalDAV requests\n`,
+        );
+        return { warmTtfb, afterIdle, afterIdleVia, warmLoad, slowLoad, slowFetches };
+      },
+    );
+
+    await step("restart the app with BUSY_CACHE_TTL_SECONDS=0 (same database)", async () => {
+      await shortApp!.stop({ keepDataDir: true });
+      shortApp = undefined;
       coldApp = await startAppServer({
         dataDir,
         env: { BUSY_CACHE_TTL_SECONDS: "0", BUSY_STALE_SECONDS: "0", CALDAV_TIMEOUT_MS: "15000" },
@@ -175,9 +371,9 @@ async function main() {
       // The first request after start also pays for JIT warm-up and the first database queries.
       const [firstAfterStart] = await ttfbSamples(url, 1);
       const samples = await ttfbSamples(url, COLD_N, (r) => {
-        if (!String(r.headers["cache-control"]).includes("s-maxage=60"))
-          throw new Error(`cold page not in state ok: ${r.headers["cache-control"]}`);
+        if (String(r.headers["x-page-cache"]) !== "MISS") throw new Error(`cold page served from a cache: ${r.headers["x-page-cache"]}`);
       });
+      await expectSlots(url, "cold app");
       return { samples, firstAfterStart };
     });
 
@@ -186,13 +382,16 @@ async function main() {
       radicale: await pageWeight(`${coldApp!.url}/c/${BENCH_PROVIDER.slug}`),
     }));
 
-    await step("stop app and Radicale", async () => {
+    await step("stop app, stub and Radicale", async () => {
       await coldApp!.stop();
       coldApp = undefined;
+      await slow!.stop();
+      slow = undefined;
       await radicale!.stop();
       radicale = undefined;
     });
 
+    const memory = await step(`memory: ${num(MEMORY_REQUESTS)} requests to ${num(MEMORY_SLUGS)} published slugs`, () => memoryStep());
     const engine = await step("availability engine vs the slow reference", () => runEngineBench());
     const extraction = await step("busy-time extraction vs ical.js parse", () => runExtractionBench());
 
@@ -205,6 +404,8 @@ async function main() {
       pairs,
       cold,
       warm,
+      short,
+      memory,
       engine,
       extraction,
       weight,
@@ -217,7 +418,9 @@ async function main() {
   } finally {
     removeStaticFiles();
     await warmApp?.stop().catch(() => {});
+    await shortApp?.stop().catch(() => {});
     await coldApp?.stop().catch(() => {});
+    await slow?.stop().catch(() => {});
     await radicale?.stop().catch(() => {});
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -234,7 +437,7 @@ function render(r: Report): string {
   lines.push("# Benchmarks", "");
   lines.push("Generated by `npm run bench` (`npx tsx tests/bench/run.ts`); every figure below comes from one run on the machine named.");
   lines.push("Client and server share the machine and talk over loopback, so absolute numbers are a floor for real hardware;");
-  lines.push("the ratios (page vs static file, cold vs warm, engine vs reference) are the meaningful part.", "");
+  lines.push("the ratios (page vs static file, hanging vs warm, cold vs warm, engine vs reference) are the meaningful part.", "");
   lines.push("## Results", "");
   lines.push("| Run | |", "|---|---|");
   lines.push(`| Date | ${r.date} |`);
@@ -242,20 +445,59 @@ function render(r: Report): string {
   lines.push(`| Node | ${r.node} |`);
   lines.push(`| Load average at start (1/5/15 min) | ${r.load} |`, "");
 
+  const verdict = (ok: boolean) => (ok ? "**met**" : "**missed**");
   lines.push(`### Public page under load`, "");
   lines.push(
-    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, \`Accept-Encoding: gzip\`, same Express server (compression on for both).`,
+    `autocannon, ${CONNECTIONS} connections, ${DURATION} s per target, \`Accept-Encoding: gzip\`, same Express server. The static file holds exactly the page's HTML bytes and is gzipped per request by the compression middleware; the page comes from the rendered-page cache (gzip and brotli computed once per render).`,
+    "",
   );
-  lines.push("The static file holds exactly the page's HTML bytes, so both responses compress to the same size.", "");
-  lines.push("| Target | HTML bytes | Requests/s | p50 ms | p99 ms | Static / page (req/s) |");
-  lines.push("|---|---:|---:|---:|---:|---:|");
+  lines.push("| Target | HTML bytes | Requests/s | p50 ms | p99 ms | Page / static req/s (≥ 0.8) | Page / static p99 (≤ 1.5) |");
+  lines.push("|---|---:|---:|---:|---:|---:|---:|");
   for (const p of r.pairs) {
-    lines.push(`| \`/c/…\` page: ${p.label} | ${num(p.bytes)} | ${num(p.page.requestsPerSec)} | ${p.page.p50Ms} | ${p.page.p99Ms} | |`);
+    const rps = p.page.requestsPerSec / p.file.requestsPerSec;
+    const p99 = p.page.p99Ms / p.file.p99Ms;
     lines.push(
-      `| static file, same bytes | ${num(p.bytes)} | ${num(p.file.requestsPerSec)} | ${p.file.p50Ms} | ${p.file.p99Ms} | ${(p.file.requestsPerSec / p.page.requestsPerSec).toFixed(2)}× |`,
+      `| \`/c/…\` page: ${p.label} | ${num(p.bytes)} | ${num(p.page.requestsPerSec)} | ${p.page.p50Ms} | ${p.page.p99Ms} | ${rps.toFixed(2)}× ${verdict(rps >= 0.8)} | ${p99.toFixed(2)}× ${verdict(p99 <= 1.5)} |`,
     );
+    lines.push(`| static file, same bytes | ${num(p.bytes)} | ${num(p.file.requestsPerSec)} | ${p.file.p50Ms} | ${p.file.p99Ms} | | |`);
   }
   lines.push("");
+
+  const sh = r.short;
+  const slowRatio = sh.slowLoad.p99Ms / sh.warmLoad.p99Ms;
+  lines.push("### A calendar server that answers after 20 s", "");
+  lines.push(
+    `\`/c/${BENCH_PROVIDER.slug}\` with \`BUSY_CACHE_TTL_SECONDS=${SHORT_TTL_S}\`; the CalDAV stub in front of Radicale holds every request for 20 s; load starts once the busy copy is past its TTL. Same app, same load, side by side.`,
+    "",
+  );
+  lines.push("| Calendar server | Requests/s | p50 ms | p99 ms | CalDAV requests during the run |", "|---|---:|---:|---:|---:|");
+  lines.push(`| answers at once (warm) | ${num(sh.warmLoad.requestsPerSec)} | ${sh.warmLoad.p50Ms} | ${sh.warmLoad.p99Ms} | |`);
+  lines.push(
+    `| answers after 20 s | ${num(sh.slowLoad.requestsPerSec)} | ${sh.slowLoad.p50Ms} | ${sh.slowLoad.p99Ms} | ${sh.slowFetches} |`,
+  );
+  lines.push("");
+  lines.push(`p99 with the hanging server / warm p99: ${slowRatio.toFixed(2)}× (target ≤ 2×: ${verdict(slowRatio <= 2)}).`, "");
+
+  const idleRatio = median(sh.afterIdle) / median(sh.warmTtfb);
+  lines.push("### First visit after the busy TTL expired", "");
+  lines.push(
+    `One request after ${SHORT_TTL_S * 1000 + 700} ms idle (busy TTL ${SHORT_TTL_S} s), n=${sh.afterIdle.length}, next to the warm TTFB of the same app (requests one after the other, n=${sh.warmTtfb.length}); keep-alive connection.`,
+    "",
+  );
+  lines.push("| Request | Median ms | p95 ms | Max ms |", "|---|---:|---:|---:|");
+  lines.push(`| warm | ${ms(median(sh.warmTtfb))} | ${ms(percentile(sh.warmTtfb, 95))} | ${ms(Math.max(...sh.warmTtfb))} |`);
+  lines.push(
+    `| first after the TTL expired | ${ms(median(sh.afterIdle))} | ${ms(percentile(sh.afterIdle, 95))} | ${ms(Math.max(...sh.afterIdle))} |`,
+  );
+  lines.push(
+    `| control: after the same idle, busy times fresh (TTL 3600 s) | ${ms(median(r.warm.afterIdle))} | ${ms(percentile(r.warm.afterIdle, 95))} | ${ms(Math.max(...r.warm.afterIdle))} |`,
+  );
+  lines.push("");
+  const idleControl = median(sh.afterIdle) / median(r.warm.afterIdle);
+  lines.push(
+    `First visit / warm median: ${idleRatio.toFixed(2)}× (target ≤ 2×: ${verdict(idleRatio <= 2)}). Against the control with the same idle: ${idleControl.toFixed(2)}× (${verdict(idleControl <= 2)}): any request after a quiet spell pays for waking an idle process, expired busy times or not. Served as: ${sh.afterIdleVia.join(", ")} (STALE = the cached page, re-rendered behind the visitor).`,
+    "",
+  );
 
   lines.push("### Cold path: time to first byte", "");
   lines.push(
@@ -265,13 +507,27 @@ function render(r: Report): string {
   lines.push("| Busy cache | Median ms | p95 ms | Min ms | Max ms |", "|---|---:|---:|---:|---:|");
   const row = (label: string, s: number[]) =>
     `| ${label} | ${ms(median(s))} | ${ms(percentile(s, 95))} | ${ms(Math.min(...s))} | ${ms(Math.max(...s))} |`;
-  lines.push(row("off (`BUSY_CACHE_TTL_SECONDS=0`): both calendars fetched from CalDAV per request", r.cold.samples));
-  lines.push(row("on (warm): busy times from the per-provider cache", r.warm.samples));
+  lines.push(
+    row("off (`BUSY_CACHE_TTL_SECONDS=0`): both calendars fetched from CalDAV per request, page rendered per request", r.cold.samples),
+  );
+  lines.push(row("on (warm): page from the rendered-page cache", r.warm.samples));
   lines.push("");
   lines.push(
     `First request after a restart (cache empty, process cold): ${ms(r.cold.firstAfterStart)} ms. Cold / warm median: ${(median(r.cold.samples) / median(r.warm.samples)).toFixed(1)}×.`,
     "",
   );
+
+  lines.push("### Memory", "");
+  lines.push(
+    `${num(MEMORY_REQUESTS)} requests (${CONNECTIONS} connections, gzip) spread over ${num(MEMORY_SLUGS)} published slugs (demo-like pages, no calendar), fresh process each; RSS from /proc. The caches are LRU-bounded by bytes: \`PUBLIC_CACHE_MAX_MB\` (rendered pages 75 %, busy times 25 %; last-good provider records 5 % on top).`,
+    "",
+  );
+  lines.push("| Cache budget | RSS before | RSS after | Requests/s | p99 ms | Caches at the end |", "|---|---:|---:|---:|---:|---|");
+  for (const m of r.memory)
+    lines.push(
+      `| ${m.budgetMb} MiB | ${(m.rssBefore / 2 ** 20).toFixed(0)} MiB | ${(m.rssAfter / 2 ** 20).toFixed(0)} MiB | ${num(m.load.requestsPerSec)} | ${m.load.p99Ms} | ${m.caches} |`,
+    );
+  lines.push("");
 
   lines.push("### Availability engine", "");
   lines.push(
@@ -317,6 +573,7 @@ function render(r: Report): string {
   lines.push("```sh");
   lines.push("npm run bench                         # or: npx tsx tests/bench/run.ts");
   lines.push("BENCH_DURATION=30 BENCH_COLD_N=50 npm run bench");
+  lines.push("BENCH_MEMORY_REQUESTS=20000 BENCH_MEMORY_SLUGS=200 npm run bench   # quicker memory step");
   lines.push("```", "");
   lines.push(
     "Needs Radicale (`/usr/bin/radicale` or `python3 -m radicale`). The run starts its own app instances on free ports with throw-away databases and removes them afterwards.",

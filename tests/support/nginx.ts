@@ -31,6 +31,10 @@ export type Nginx = {
 
 export type NginxOptions = {
   upstreamPort: number;
+  /** More app processes behind the same nginx (round-robin), e.g. two replicas. */
+  extraUpstreamPorts?: number[];
+  /** false: /c/ is proxied without proxy_cache (to see the replicas' own caches). Default true. */
+  cachePages?: boolean;
   upstreamHost?: string;
   startTimeoutMs?: number;
 };
@@ -38,7 +42,19 @@ export type NginxOptions = {
 const running = new Set<ChildProcess>();
 let hooked = false;
 
-export function nginxConfig(prefix: string, port: number, upstream: string): string {
+const CACHE_DIRECTIVES = `
+      proxy_cache pages;
+      proxy_cache_key $scheme$host$request_uri;
+      # No proxy_cache_valid: lifetimes come only from the app's headers.
+      proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
+      proxy_cache_background_update on;
+      proxy_cache_lock on;
+      proxy_cache_lock_timeout 10s;
+      proxy_cache_revalidate on;
+      add_header X-Cache-Status $upstream_cache_status always;`;
+
+export function nginxConfig(prefix: string, port: number, upstream: string | string[], cachePages = true): string {
+  const servers = (Array.isArray(upstream) ? upstream : [upstream]).map((u) => `    server ${u};`).join("\n");
   const isRoot = process.getuid?.() === 0;
   return `
 ${isRoot ? "user root root;  # the temp prefix is private to root; workers must be able to read it" : ""}
@@ -62,7 +78,7 @@ http {
   proxy_cache_path ${prefix}/cache levels=1:2 keys_zone=pages:10m max_size=100m inactive=10m use_temp_path=off;
 
   upstream app {
-    server ${upstream};
+${servers}
     keepalive 16;
   }
 
@@ -85,15 +101,8 @@ http {
     # Public booking pages: cached for as long as the app's Cache-Control says (s-maxage first).
     location /c/ {
       proxy_pass http://app;
-      proxy_cache pages;
-      proxy_cache_key $scheme$host$request_uri;
-      # No proxy_cache_valid: lifetimes come only from the app's headers.
-      proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
-      proxy_cache_background_update on;
-      proxy_cache_lock on;
-      proxy_cache_lock_timeout 10s;
-      proxy_cache_revalidate on;
-      add_header X-Cache-Status $upstream_cache_status always;
+      add_header X-Upstream $upstream_addr always;
+${cachePages ? CACHE_DIRECTIVES : ""}
     }
   }
 }
@@ -111,9 +120,9 @@ export async function startNginx(opts: NginxOptions): Promise<Nginx> {
   fs.mkdirSync(path.join(prefix, "tmp"));
   fs.mkdirSync(path.join(prefix, "cache"));
   const port = await freePort();
-  const upstream = `${opts.upstreamHost ?? "127.0.0.1"}:${opts.upstreamPort}`;
+  const upstream = [opts.upstreamPort, ...(opts.extraUpstreamPorts ?? [])].map((p) => `${opts.upstreamHost ?? "127.0.0.1"}:${p}`);
   const confPath = path.join(prefix, "nginx.conf");
-  fs.writeFileSync(confPath, nginxConfig(prefix, port, upstream));
+  fs.writeFileSync(confPath, nginxConfig(prefix, port, upstream, opts.cachePages ?? true));
 
   // `-e` (error log before the config is read) exists since 1.19.5; Debian's default is stderr anyway.
   const child = spawn(NGINX_BIN, ["-p", prefix, "-e", path.join(prefix, "error.log"), "-c", confPath, "-g", "daemon off;"], {

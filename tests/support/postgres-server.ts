@@ -25,8 +25,17 @@ function asPostgres(cmd: string, args: string[]) {
   return isRoot ? { file: "runuser", args: ["-u", "postgres", "--", path.join(BIN, cmd), ...args] } : { file: path.join(BIN, cmd), args };
 }
 
+export type PostgresServer = {
+  url: string;
+  /** Stops the server for good and removes its directory. */
+  stop: () => Promise<void>;
+  /** Stops the server but keeps its data (the "database down" case); resume() starts it again. */
+  halt: () => Promise<void>;
+  resume: () => Promise<void>;
+};
+
 /** A throwaway PostgreSQL 15 cluster in a temporary directory on a free loopback port. */
-export async function startPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startPostgres(): Promise<PostgresServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pg15-"));
   const data = path.join(dir, "data");
   if (isRoot) execFileSync("chown", ["-R", "postgres:postgres", dir]);
@@ -51,58 +60,81 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
     "-c",
     "max_connections=200",
   ]);
-  const child: ChildProcess = spawn(run.file, run.args, { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += String(d)));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1", () => {
-        s.end();
-        resolve(true);
+  let child: ChildProcess;
+  let stderr = "";
+
+  const launch = async () => {
+    child = spawn(run.file, run.args, { stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr?.on("data", (d) => (stderr += String(d)));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+      const ok = await new Promise<boolean>((resolve) => {
+        const s = net.connect(port, "127.0.0.1", () => {
+          s.end();
+          resolve(true);
+        });
+        s.on("error", () => resolve(false));
       });
-      s.on("error", () => resolve(false));
-    });
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`postgres did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  // Accepting TCP is not the same as accepting queries; wait for that too.
-  const { default: pg } = await import("pg");
-  for (;;) {
-    const c = new pg.Client({ connectionString: url });
-    try {
-      await c.connect();
-      await c.query("select 1");
-      await c.end();
-      break;
-    } catch {
-      await c.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`postgres not ready: ${stderr}`);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`postgres did not start: ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
+    // Accepting TCP is not the same as accepting queries; wait for that too.
+    const { default: pg } = await import("pg");
+    for (;;) {
+      const c = new pg.Client({ connectionString: url });
+      try {
+        await c.connect();
+        await c.query("select 1");
+        await c.end();
+        break;
+      } catch {
+        await c.end().catch(() => {});
+        if (Date.now() > deadline) throw new Error(`postgres not ready: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+
+  const shutdown = async (signal: NodeJS.Signals = "SIGQUIT") => {
+    // Signal the postmaster itself: runuser does not pass every signal on. SIGQUIT is the
+    // immediate shutdown, fine for a throwaway cluster (and the harshest "database down").
+    const pidFile = path.join(data, "postmaster.pid");
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
+    if (Number.isInteger(pid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* already gone */
+      }
+    }
+    child.kill("SIGTERM");
+    const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // The postmaster leaves its pid file behind after SIGQUIT; wait until it has really gone.
+    for (let i = 0; i < 100 && Number.isInteger(pid); i++) {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  await launch();
   return {
     url,
     async stop() {
-      // Signal the postmaster itself: runuser does not pass every signal on. SIGQUIT is the
-      // immediate shutdown, fine for a throwaway cluster.
-      const pidFile = path.join(data, "postmaster.pid");
-      const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]) : NaN;
-      if (Number.isInteger(pid)) {
-        try {
-          process.kill(pid, "SIGQUIT");
-        } catch {
-          /* already gone */
-        }
-      }
-      child.kill("SIGTERM");
-      const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once("exit", r)));
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await shutdown();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+    // Fast shutdown (SIGINT): clients are cut off at once, but a checkpoint is written, so the
+    // restart needs no crash recovery (which fsync=off does not make reliable).
+    halt: () => shutdown("SIGINT"),
+    resume: launch,
   };
 }

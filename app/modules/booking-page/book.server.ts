@@ -7,7 +7,7 @@ import { findPublishedProvider, type PublishedProvider } from "./published-provi
 import { readPageQuery } from "./page.server";
 import { slotWhatsAppLink, type PageQuery } from "./slot-message";
 import type { BusyInterval } from "~/modules/calendar/ical-busy";
-import { busyCacheKey, fetchProviderBusy } from "~/modules/calendar/busy-times.server";
+import { busySelection, fetchCalendarsBusy } from "~/modules/calendar/busy-times.server";
 import { BusyUnavailableError, getBusyCached } from "~/modules/calendar/busy-cache.server";
 import { getDb, type Database } from "~/server/db.server";
 import { getEnv } from "~/server/env.server";
@@ -63,11 +63,17 @@ export async function checkSlot(slug: string, startMs: number, now = Date.now(),
   let busy: BusyInterval[];
   let stale = false;
   try {
-    const key = busyCacheKey(provider);
-    const result = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(database, provider, w), now, {
-      maxAgeMs: TAP_BUSY_MAX_AGE_MS,
-      waitMs: getEnv().CALDAV_PUBLIC_WAIT_MS,
-    });
+    const result = await getBusyCached(
+      provider.ownerUserId,
+      busySelection(provider),
+      window,
+      (calendars, w) => fetchCalendarsBusy(database, provider, calendars, w),
+      now,
+      {
+        maxAgeMs: TAP_BUSY_MAX_AGE_MS,
+        waitMs: getEnv().CALDAV_PUBLIC_WAIT_MS,
+      },
+    );
     busy = result.busy;
     stale = result.stale;
   } catch (err) {

@@ -4,6 +4,7 @@ import { waLink, zonePlace } from "./whatsapp";
 import { bookHref } from "./book-links";
 import { activeBookingIntervals } from "./holds.server";
 import { pageLanguage, type PageQuery } from "./slot-message";
+export { readPageQuery } from "./slot-message";
 import {
   allZones,
   formatDateShort,
@@ -12,7 +13,6 @@ import {
   formatOffset,
   formatTime,
   formatWeekdayShort,
-  knownZone,
   localDate,
   relativeDay,
   type Lang,
@@ -20,12 +20,15 @@ import {
 } from "./locale";
 import { MESSAGES } from "./messages";
 import { workingDays } from "./working-days";
-import { findPublishedProvider } from "./published-provider.server";
-import { busyCacheKey, fetchProviderBusy } from "~/modules/calendar/busy-times.server";
-import { BusyUnavailableError, getBusyCached, invalidateBusyCache } from "~/modules/calendar/busy-cache.server";
-import { getDb } from "~/server/db.server";
-import { pageCacheTtlMs } from "./cache-control.server";
-import { onProviderChanged } from "~/server/provider-events.server";
+import { findPublishedProvider, type PublishedProvider } from "./published-provider.server";
+import { busySelection, fetchCalendarsBusy } from "~/modules/calendar/busy-times.server";
+import { BusyUnavailableError, getBusyCached, markAllBusyForRefresh, markBusyForRefresh } from "~/modules/calendar/busy-cache.server";
+import { getDb, isDatabaseUnavailable } from "~/server/db.server";
+import { getEnv } from "~/server/env.server";
+import { LruCache } from "~/server/lru";
+import { databaseDownServeMs, type PageCacheState } from "./cache-control.server";
+import { onProviderChanged, onProvidersFlushed } from "~/server/provider-events.server";
+import { pageEpoch } from "./rendered-cache.server";
 import { initials, nextFreeLabel, sessionLabel } from "./profile-card";
 
 /** The visitor's choices, from the query string, already validated (see readPageQuery). */
@@ -49,7 +52,7 @@ export type PublicPage = {
   zoneLabel: string;
   /** When the visitor chose another zone: where the provider's own time is shown. */
   zoneNote: string | null;
-  /** ok: fresh busy times; stale: the calendar could not be read just now, last good copy shown. */
+  /** ok: busy times shown as read; stale: the calendar (or database) could not be read just now, last good copy shown. */
   state: "ok" | "stale" | "unavailable";
   bookable: boolean;
   chatHref: string | null;
@@ -93,50 +96,71 @@ export type PublicPage = {
   etag: string;
 };
 
-/**
- * `?lang=` and `?tz=` as the page understands them: anything else is ignored (never an error), so
- * a mistyped link still shows the page in the provider's language and zone.
- */
-export function readPageQuery(params: URLSearchParams): PageQuery {
-  const lang = params.get("lang");
-  return { lang: lang === "en" || lang === "ar" ? lang : null, tz: knownZone(params.get("tz")) };
+/** A page plus what the caches need to know about it (never rendered). */
+export type BuiltPage = {
+  page: PublicPage;
+  owner: string;
+  /** Cache lifetimes: "refreshing" is an ok page whose busy copy is being refreshed behind it. */
+  cacheState: PageCacheState;
+  /** Until when the busy times it shows count as fresh. */
+  freshUntil: number;
+  /** pageEpoch() when the build started: a page built across a provider change is not cached. */
+  epoch: number;
+};
+
+/** The database cannot be reached and nothing of this page is held: the route answers 503. */
+export class PageDatabaseDownError extends Error {
+  constructor(readonly cause: unknown) {
+    super("The database is unavailable");
+  }
 }
 
 /**
- * The computed page per slug and visitor choice for a few seconds (never longer than the busy-time
- * TTL), so a burst of visitors costs one computation; a provider's own save clears it at once.
+ * The last published-provider record per slug, so the page can still be shown (with the "stale"
+ * note) while the database is down. Bounded; dropped when the provider changes or unpublishes.
  */
-const pageCache = new Map<string, { page: PublicPage; at: number; owner: string }>();
-// Bumped by every save: a page whose build started before the save is not cached after it.
-const generations = new Map<string, number>();
-
-/** After any save by this provider: the next visitor (of this process) sees the change. */
-function invalidateProviderCaches(ownerUserId: string) {
-  invalidateBusyCache(ownerUserId);
-  generations.set(ownerUserId, (generations.get(ownerUserId) ?? 0) + 1);
-  for (const [key, entry] of pageCache) if (entry.owner === ownerUserId) pageCache.delete(key);
+const LAST_GOOD_SHARE = 0.05;
+declare global {
+  var __lastGoodProviders: LruCache<string, { provider: PublishedProvider; at: number }> | undefined;
+}
+function lastGood() {
+  if (!globalThis.__lastGoodProviders) {
+    const limit = Math.floor(getEnv().PUBLIC_CACHE_MAX_MB * 2 ** 20 * LAST_GOOD_SHARE);
+    globalThis.__lastGoodProviders = new LruCache(limit, (e) => 256 + JSON.stringify(e.provider).length * 2);
+  }
+  return globalThis.__lastGoodProviders;
 }
 
-onProviderChanged(invalidateProviderCaches);
+/** Builds running now, per page: a burst of visitors after a change costs one build. */
+const building = new Map<string, { epoch: number; promise: Promise<BuiltPage | null> }>();
 
-// Cache key (issue 14): the validated language and zone are part of it, so ?lang=ar and
-// ?tz=Europe/London are cached separately from the plain page; invalid values share its entry.
-function pageCacheKey(slug: string, query: PageQuery): string {
+/** After any change by this provider: keep busy copies but refresh them; forget its fallback record. */
+function onChanged(ownerUserId: string) {
+  markBusyForRefresh(ownerUserId);
+  lastGood().deleteWhere((e) => e.provider.ownerUserId === ownerUserId);
+}
+onProviderChanged(onChanged);
+onProvidersFlushed(() => {
+  markAllBusyForRefresh();
+  lastGood().clear();
+});
+
+// The validated language and zone are part of a page's identity (issue 14): ?lang=ar and
+// ?tz=Europe/London are built separately from the plain page; invalid values share its build.
+function pageKey(slug: string, query: PageQuery): string {
   return `${slug}|${query.lang ?? ""}|${query.tz ?? ""}`;
 }
 
-export async function getPublicPage(slug: string, query: PageQuery = { lang: null, tz: null }): Promise<PublicPage | null> {
-  const now = Date.now();
-  const ttl = pageCacheTtlMs();
-  const key = pageCacheKey(slug, query);
-  const hit = pageCache.get(key);
-  if (hit && now - hit.at < ttl) return hit.page;
-  const before = new Map(generations);
-  const built = await buildPublicPage(slug, now, query);
-  const unchanged = built ? (before.get(built.owner) ?? 0) === (generations.get(built.owner) ?? 0) : false;
-  if (built && ttl > 0 && built.page.state === "ok" && unchanged) pageCache.set(key, { page: built.page, at: now, owner: built.owner });
-  else pageCache.delete(key);
-  return built?.page ?? null;
+export function getPublicPage(slug: string, query: PageQuery = { lang: null, tz: null }): Promise<BuiltPage | null> {
+  const epoch = pageEpoch();
+  const key = pageKey(slug, query);
+  const running = building.get(key);
+  if (running && running.epoch === epoch) return running.promise;
+  const promise = buildPublicPage(slug, Date.now(), query, epoch).finally(() => {
+    if (building.get(key)?.promise === promise) building.delete(key);
+  });
+  building.set(key, { epoch, promise });
+  return promise;
 }
 
 /** The page's language: the provider's, or the visitor's pick when the provider offers both. */
@@ -153,11 +177,27 @@ export async function buildPublicPage(
   slug: string,
   now = Date.now(),
   query: PageQuery = { lang: null, tz: null },
-): Promise<{ page: PublicPage; owner: string } | null> {
-  const db = await getDb();
-  const provider = await findPublishedProvider(db, slug);
+  epoch = pageEpoch(),
+): Promise<BuiltPage | null> {
+  let provider: PublishedProvider | null;
+  let databaseDown = false;
+  try {
+    provider = await findPublishedProvider(await getDb(), slug);
+  } catch (err) {
+    if (!isDatabaseUnavailable(err)) throw err;
+    const kept = lastGood().get(slug);
+    if (!kept || now - kept.at > databaseDownServeMs()) throw new PageDatabaseDownError(err);
+    console.warn(`[public] ${slug}: database unavailable, showing the last good page data`);
+    provider = kept.provider;
+    databaseDown = true;
+  }
   // Published but incomplete (settings damaged by hand since): treat as not published.
-  if (!provider || !provider.workingHours) return null;
+  if (!provider || !provider.workingHours) {
+    lastGood().delete(slug);
+    return null;
+  }
+  if (!databaseDown) lastGood().set(slug, { provider, at: now });
+  const found = provider;
   const { workingHours, booking: rules, whatsapp, locale } = provider;
   const zone = workingHours.timezone;
   const bookable = !!whatsapp?.enabled;
@@ -176,18 +216,35 @@ export async function buildPublicPage(
   const tapQuery = pageHref("", query.lang, query.tz).slice("/c/".length);
 
   let state: PublicPage["state"] = "ok";
+  let refreshing = false;
+  let freshUntil = Infinity;
   let days: PublicPage["days"] = [];
   let firstStartMs: number | null = null;
   try {
     const window = availabilityWindow({ workingHours, rules, now });
-    // Extraction depends on the zone and the all-day rule as well as on the selection.
-    const key = busyCacheKey(provider);
-    const { busy, stale } = await getBusyCached(provider.ownerUserId, key, window, (w) => fetchProviderBusy(db, provider, w), now);
-    if (stale) state = "stale";
+    const read = await getBusyCached(
+      provider.ownerUserId,
+      busySelection(provider),
+      window,
+      async (calendars, w) => fetchCalendarsBusy(await getDb(), found, calendars, w),
+      now,
+    );
+    const busy = read.busy;
+    if (read.stale) state = "stale";
+    refreshing = read.refreshing;
+    freshUntil = read.freshUntil;
     // Only the dates and hours of overrides reach the engine; their notes stay private.
     const dateOverrides = provider.dateOverrides.map(({ from, to, ranges }) => ({ from, to, ranges }));
     // Holds and bookings are busy at once (a tap announces "provider changed", dropping this page).
-    const booked = await activeBookingIntervals(db, provider.providerId, window, now);
+    // While the database is down no hold can be read: the page is marked stale below, and the tap
+    // (which re-checks everything) refuses what it cannot verify.
+    const booked = databaseDown
+      ? []
+      : await activeBookingIntervals(await getDb(), provider.providerId, window, now).catch((err: unknown) => {
+          if (!isDatabaseUnavailable(err)) throw err;
+          databaseDown = true;
+          return [];
+        });
     const free = computeAvailability({ workingHours, rules, busy: booked.length ? [...busy, ...booked] : busy, now, dateOverrides });
     firstStartMs = free[0]?.slots[0]?.startMs ?? null;
     // Slots regrouped by their date in the zone the page is shown in.
@@ -230,6 +287,8 @@ export async function buildPublicPage(
     console.warn(`[public] ${slug}: availability unavailable: ${(err.cause as Error)?.message ?? err.cause}`);
     state = "unavailable";
   }
+  // The settings shown may be out of date while the database is down: say so.
+  if (databaseDown && state === "ok") state = "stale";
 
   const other: Lang = lang === "ar" ? "en" : "ar";
   const common = locale.clientZones.filter((z) => z !== zone);
@@ -272,5 +331,6 @@ export async function buildPublicPage(
   };
   // A strong validator of exactly what is rendered: same data, same bytes.
   const etag = `"${crypto.createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 27)}"`;
-  return { page: { ...page, etag }, owner: provider.ownerUserId };
+  const cacheState: PageCacheState = state === "ok" && refreshing ? "refreshing" : state;
+  return { page: { ...page, etag }, owner: provider.ownerUserId, cacheState, freshUntil, epoch };
 }

@@ -4,10 +4,19 @@
  * visitor chose another zone, theirs too; `{ref}` filled when a hold was made. Pure.
  */
 import { DEFAULT_WHATSAPP_TEMPLATES, type LocaleSettings, type WhatsApp } from "~/modules/settings/schemas";
-import type { Lang, PageFormat } from "./locale";
+import { knownZone, type Lang, type PageFormat } from "./locale";
 import { fillTemplate, messageSlotText, waLink } from "./whatsapp";
 
 export type PageQuery = { lang: Lang | null; tz: string | null };
+
+/**
+ * `?lang=` and `?tz=` as the page understands them: anything else is ignored (never an error), so
+ * a mistyped link still shows the page in the provider's language and zone.
+ */
+export function readPageQuery(params: URLSearchParams): PageQuery {
+  const lang = params.get("lang");
+  return { lang: lang === "en" || lang === "ar" ? lang : null, tz: knownZone(params.get("tz")) };
+}
 
 /** The language a page is shown in: the provider's only language, or the visitor's pick of both. */
 export function pageLanguage(setting: LocaleSettings["language"], asked: Lang | null): Lang {

@@ -39,23 +39,48 @@ function describeFailure(err: unknown): { reason: string; event: string | null }
   return { reason: "The calendar could not be read.", event: null };
 }
 
-/** What a cached busy copy depends on: extraction reads the zone and the all-day rule as well as the selection. */
-export function busyCacheKey(owner: Pick<BusyOwner, "timezone" | "allDayEvents" | "selectedCalendarIds">): string {
-  return `${owner.timezone}|${owner.allDayEvents ?? "busy"}|${owner.selectedCalendarIds.join(" ")}`;
+/**
+ * What the busy cache needs to know of a provider: the calendars to read (each cached on its own)
+ * and what extraction depends on besides them (the zone for floating times and all-day events, and
+ * the all-day rule): a new key starts a new copy.
+ */
+export function busySelection(owner: Pick<BusyOwner, "timezone" | "allDayEvents" | "selectedCalendarIds">): {
+  key: string;
+  calendars: string[];
+} {
+  return { key: `${owner.timezone}|${owner.allDayEvents ?? "busy"}`, calendars: owner.selectedCalendarIds };
 }
 
+export type CalendarBusy = { calendarUrl: string; busy?: BusyInterval[]; error?: unknown };
+
 /**
- * Busy intervals from every selected calendar (CalDAV calendars and ICS feeds), fetched in
- * parallel. Fail closed: if any selected calendar cannot be read, this throws; a calendar we could
- * not read must never look free. Each calendar's outcome (last good read, or the reason and the
- * event to blame, plus warnings) is recorded for the provider's settings page.
+ * Busy intervals from every selected calendar. Fail closed: if any selected calendar cannot be
+ * read, this throws; a calendar we could not read must never look free.
  */
 export async function fetchProviderBusy(
   db: Database,
   provider: BusyOwner,
   window: { start: number; end: number },
 ): Promise<BusyInterval[]> {
-  const selected = provider.selectedCalendarIds;
+  const results = await fetchCalendarsBusy(db, provider, provider.selectedCalendarIds, window);
+  const failed = results.find((r) => !r.busy);
+  if (failed) throw failed.error;
+  return results.flatMap((r) => r.busy ?? []);
+}
+
+/**
+ * Busy intervals per calendar (CalDAV calendars and ICS feeds), fetched in parallel: one result per
+ * calendar, with its intervals or its error, so the busy cache keeps each calendar's last good copy
+ * on its own. Each calendar's outcome (last good read, or the reason and the event to blame, plus
+ * warnings) is recorded for the provider's settings page. Throws only when nothing can be tried
+ * (the database cannot be reached).
+ */
+export async function fetchCalendarsBusy(
+  db: Database,
+  provider: BusyOwner,
+  selected: string[],
+  window: { start: number; end: number },
+): Promise<CalendarBusy[]> {
   if (selected.length === 0) return [];
   const integrations = await calendarIntegrationsFor(db, provider.ownerUserId);
   const env = getEnv();
@@ -144,9 +169,9 @@ export async function fetchProviderBusy(
   await recordCalendarHealth(db, provider.ownerUserId, health).catch((err: unknown) =>
     console.error(`[busy] ${provider.slug}: could not record calendar health`, err instanceof Error ? err.message : err),
   );
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
-  return results.flatMap((r) => (r.status === "fulfilled" ? r.value.busy : []));
+  return results.map((r, i) =>
+    r.status === "fulfilled" ? { calendarUrl: selected[i], busy: r.value.busy } : { calendarUrl: selected[i], error: r.reason as unknown },
+  );
 }
 
 /** "Check now" on the settings page: one read of every selected calendar, recording its health. */

@@ -3,16 +3,22 @@ import { getOrCreateProvider, rawSection, type SectionKey } from "./providers.se
 import { requireUser } from "~/modules/auth/auth.server";
 import { getDb } from "~/server/db.server";
 import { withUser, type Queryable } from "~/server/db.server";
+import { orServiceUnavailable } from "~/server/http";
+
+export const DATABASE_DOWN_MESSAGE =
+  "Your settings cannot be loaded or saved right now: the database cannot be reached. Please try again in a minute.";
+const guarded = <T>(fn: () => Promise<T>) => orServiceUnavailable(fn, DATABASE_DOWN_MESSAGE);
 
 /** The signed-in user and a way to run queries as them (RLS on). */
 export async function requireProviderContext(request: Request) {
-  const { user, headers } = await requireUser(request);
+  // A database that cannot be reached is a 503 with a clear message, never a 500.
+  const { user, headers } = await guarded(() => requireUser(request));
   const db = await getDb();
   return {
     user,
     headers,
-    run: <T>(fn: (tx: Queryable) => Promise<T>) => withUser(db, user.id, fn),
-    provider: () => withUser(db, user.id, (tx) => getOrCreateProvider(tx, user.id)),
+    run: <T>(fn: (tx: Queryable) => Promise<T>) => guarded(() => withUser(db, user.id, fn)),
+    provider: () => guarded(() => withUser(db, user.id, (tx) => getOrCreateProvider(tx, user.id))),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Client } from "pg";
 import type { Env } from "./env.server";
-import { announceAllProvidersChanged, receiveProviderChanged, setProviderChangedRelay } from "./provider-events.server";
+import { announceAllProvidersChanged, PROVIDER_CHANGES, receiveProviderChanged, setProviderChangedRelay } from "./provider-events.server";
 import { getDb } from "./db.server";
 import crypto from "node:crypto";
 
@@ -55,8 +55,9 @@ export async function startProviderEventsBridge(env: Env, log: (line: string) =>
     c.on("end", () => lost("closed"));
     c.on("notification", (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
-      const [instance, owner] = msg.payload.split(" ", 2);
-      if (instance !== INSTANCE && owner) receiveProviderChanged(owner);
+      const [instance, owner, change] = msg.payload.split(" ", 3);
+      const kind = PROVIDER_CHANGES.find((c) => c === change) ?? "settings";
+      if (instance !== INSTANCE && owner) receiveProviderChanged(owner, kind);
     });
     try {
       await c.connect();
@@ -87,11 +88,11 @@ export async function startProviderEventsBridge(env: Env, log: (line: string) =>
     timer.unref?.();
   };
 
-  setProviderChangedRelay((owner) => {
+  setProviderChangedRelay((owner, change) => {
     // Fire and forget: the save has committed; a failed NOTIFY only delays other replicas until
     // their own copies expire (seconds), it must not fail the save.
     getDb()
-      .then((db) => db.query("select pg_notify($1, $2)", [CHANNEL, `${INSTANCE} ${owner}`]))
+      .then((db) => db.query("select pg_notify($1, $2)", [CHANNEL, `${INSTANCE} ${owner} ${change}`]))
       .catch((err: unknown) => console.warn(`[events] NOTIFY failed: ${err instanceof Error ? err.message : err}`));
   });
   await connect();

@@ -4,7 +4,7 @@
  * app's own HTML forms, exactly as a person would (no database shortcuts).
  */
 import { DateTime } from "luxon";
-import { expectRedirect, formClient, hiddenVersion, decodeHtml, type FormClient } from "../support/app-server";
+import { expectRedirect, formClient, hiddenVersion, decodeHtml, weekFields, type FormClient } from "../support/app-server";
 import type { RadicaleServer } from "../support/radicale";
 import { VTZ_BERLIN } from "../support/ical-fixtures";
 import { mulberry32 } from "./prng";
@@ -158,9 +158,7 @@ export async function createProviderThroughForms(
     await client.post("/settings/hours", {
       version: hours.version,
       timezone: BENCH_ZONE,
-      days: ["1", "2", "3", "4", "5", "6"],
-      start: "08:00",
-      end: "18:00",
+      ...weekFields([1, 2, 3, 4, 5, 6], "08:00", "18:00"),
     }),
     "save working hours",
   );

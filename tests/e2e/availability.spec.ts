@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { DateTime } from "luxon";
 import { saveProfile, saveWeek, saveWhatsApp, signUp, uniqueEmail } from "./calendar-support";
-import { isJs, markDocument, expectNavigationKind } from "./support";
+import { clickAndSettle, isJs, markDocument, expectNavigationKind } from "./support";
 
 const ZONE = "Asia/Dubai"; // no DST: the expected slots below are plain wall-clock arithmetic
 const NOTE = "Dentist, private";
@@ -58,7 +58,7 @@ function expectedSlots(weekOff: { from: DateTime; to: DateTime }, special: DateT
  */
 async function press(page: Page, name: string) {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.getByRole("button", { name, exact: true }).click();
+  await clickAndSettle(page, page.getByRole("button", { name, exact: true }));
 }
 
 async function addOverride(page: Page, n: number, o: { from: string; to: string; ranges?: Ranges; note?: string }) {

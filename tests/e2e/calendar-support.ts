@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:net";
 import { expect, type Locator, type Page, type Response } from "@playwright/test";
-import { signUpQuickly, uniqueEmail } from "./support";
+import { clickAndSettle, signUpQuickly, uniqueEmail } from "./support";
 
 /** A loopback port nothing listens on (allocated, then closed). */
 export async function closedPort(): Promise<number> {
@@ -96,11 +96,11 @@ export async function fillWeek(page: Page, week: Partial<Record<number, [string,
     const remove = page.getByRole("button", { name: `Remove ${name} range 1`, exact: true });
     while ((await remove.count()) > 0) {
       const before = await page.getByLabel(new RegExp(`^${name} range \\d+ from$`)).count();
-      await remove.click();
+      await clickAndSettle(page, remove);
       await expect(page.getByLabel(new RegExp(`^${name} range \\d+ from$`))).toHaveCount(before - 1);
     }
     for (let i = 0; i < ranges.length; i++) {
-      await page.getByRole("button", { name: `Add a time range to ${name}`, exact: true }).click();
+      await clickAndSettle(page, page.getByRole("button", { name: `Add a time range to ${name}`, exact: true }));
       await page.getByLabel(`${name} range ${i + 1} from`, { exact: true }).fill(ranges[i][0]);
       await page.getByLabel(`${name} range ${i + 1} to`, { exact: true }).fill(ranges[i][1]);
     }

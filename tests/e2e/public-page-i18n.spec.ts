@@ -52,8 +52,10 @@ async function slotOrder(page: Page): Promise<"ltr" | "rtl"> {
 async function messageOf(page: Page, href: string | null): Promise<string> {
   expect(href).toMatch(/^\/c\/[a-z0-9-]+\/book\/\d{4}-\d\d-\d\dT\d\d:\d\dZ/);
   const res = await page.request.get(href!, { headers: { "User-Agent": "WhatsApp/2.24.1 A" } });
-  const link = /href="(https:\/\/wa\.me\/[^"]+)"/.exec(await res.text());
-  expect(link, "the tap page links to WhatsApp").not.toBeNull();
+  const html = await res.text();
+  const link = /href="(https:\/\/wa\.me\/[^"]+)"/.exec(html);
+  const heading = /<h1>([\s\S]*?)<\/h1>/.exec(html)?.[1];
+  expect(link, `the tap page of ${href} links to WhatsApp (HTTP ${res.status()}: ${heading})`).not.toBeNull();
   return new URL(link![1].replace(/&amp;/g, "&")).searchParams.get("text") ?? "";
 }
 

@@ -4,6 +4,7 @@ import { type Locator, type Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import {
   activeElementName,
+  clickAndSettle,
   DEMO,
   expectNavigationKind,
   isJs,
@@ -154,11 +155,11 @@ test.describe("each section saves and reloads", () => {
     const f = hours(page);
     await markDocument(page);
     await f.timezone.fill("new york");
-    await page.getByRole("button", { name: "Find time zone" }).click();
+    await clickAndSettle(page, page.getByRole("button", { name: "Find time zone" }));
     await expect(f.timezone).toHaveValue("America/New_York");
     await expect(f.clock).toContainText("America/New York: it is now");
     await f.from("Tuesday").fill("07:15");
-    await page.getByRole("button", { name: "Copy Tuesday's hours to all days" }).click();
+    await clickAndSettle(page, page.getByRole("button", { name: "Copy Tuesday's hours to all days" }));
     expect(await weekShown(page)).toEqual(Object.fromEntries(DAYS.map((d) => [d, ["07:15-17:00"]])));
     // Without JavaScript each of these was a round trip that kept every typed value; with it, in place.
     await expectNavigationKind(page);

@@ -3,7 +3,7 @@
  * `js` (Remix client navigation, conform validates while typing) and `no-js` (plain HTML forms,
  * POST + redirect, server-side validation only).
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 
 export const DEMO = { email: "demo@example.com", password: "demo-password-123", slug: "demo-trainer" } as const;
 export const PASSWORD = "correct-horse-battery";
@@ -69,6 +69,21 @@ export async function markDocument(page: Page): Promise<void> {
   await page.evaluate(() => {
     (window as unknown as { __marker?: string }).__marker = "same-document";
   });
+}
+
+/**
+ * Clicks a button that submits its form and lets the result arrive before the next step. Without
+ * JavaScript that is a new document: until it has loaded, the old one (with the old values) still
+ * answers locators, and a click on it would post the old form again.
+ */
+export async function clickAndSettle(page: Page, button: Locator): Promise<void> {
+  if (isJs()) {
+    await button.click();
+    return;
+  }
+  const loaded = page.waitForEvent("load");
+  await button.click();
+  await loaded;
 }
 
 export async function expectNavigationKind(page: Page): Promise<void> {

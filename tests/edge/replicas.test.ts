@@ -6,7 +6,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectRedirect, hiddenVersion, signIn, slotTimes, startAppServer, type AppServer } from "../support/app-server";
+import { expectRedirect, hiddenVersion, signIn, slotTimes, startAppServer, weekFields, type AppServer } from "../support/app-server";
 import { startNginx, type Nginx } from "../support/nginx";
 import { startPostgres, type PostgresServer } from "../support/postgres-server";
 
@@ -75,9 +75,7 @@ describe("two replicas on one PostgreSQL behind nginx round-robin", () => {
     const saved = await user.post("/settings/hours", {
       version: hiddenVersion(html),
       timezone: "Asia/Dubai",
-      days: ["1", "2", "3", "4", "5", "6", "7"],
-      start: "09:00",
-      end: "12:00",
+      ...weekFields([1, 2, 3, 4, 5, 6, 7], "09:00", "12:00"),
     });
     expect(await expectRedirect(saved, "save working hours")).toBe("/settings/hours?saved=1");
     const savedAt = Date.now();

@@ -3,6 +3,7 @@ import {
   BusyUnavailableError,
   busyCacheStats,
   clearBusyCache,
+  forgetBusy,
   getBusyCached,
   markBusyForRefresh,
   type CalendarBusyResult,
@@ -219,6 +220,22 @@ describe("busy cache: saves and selection changes", () => {
     expect(fetch).toHaveBeenCalledTimes(0);
     await getBusyCached("p0", BOTH, WINDOW, fetch);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("busy cache: a change of calendar access", () => {
+  it("drops the copies (fails closed when the new access cannot read), where a settings save keeps them", async () => {
+    await getBusyCached("p1", BOTH, WINDOW, calendars());
+    const refused = calendars({ [A]: { busy: undefined, error: new Error("401") }, [B]: { busy: undefined, error: new Error("401") } });
+    // Control: a settings save keeps the copy; the failed refresh only marks it stale.
+    markBusyForRefresh("p1");
+    const kept = await getBusyCached("p1", BOTH, WINDOW, refused);
+    expect(kept.busy.length).toBe(2);
+    await flush();
+    expect((await getBusyCached("p1", BOTH, WINDOW, refused)).stale).toBe(true);
+    // A new account that cannot read the selection: nothing old is shown.
+    forgetBusy("p1");
+    await expect(getBusyCached("p1", BOTH, WINDOW, refused)).rejects.toBeInstanceOf(BusyUnavailableError);
   });
 });
 

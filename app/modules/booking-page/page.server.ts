@@ -22,12 +22,18 @@ import { MESSAGES } from "./messages";
 import { workingDays } from "./working-days";
 import { findPublishedProvider, type PublishedProvider } from "./published-provider.server";
 import { busySelection, fetchCalendarsBusy } from "~/modules/calendar/busy-times.server";
-import { BusyUnavailableError, getBusyCached, markAllBusyForRefresh, markBusyForRefresh } from "~/modules/calendar/busy-cache.server";
+import {
+  BusyUnavailableError,
+  forgetBusy,
+  getBusyCached,
+  markAllBusyForRefresh,
+  markBusyForRefresh,
+} from "~/modules/calendar/busy-cache.server";
 import { getDb, isDatabaseUnavailable } from "~/server/db.server";
 import { getEnv } from "~/server/env.server";
 import { LruCache } from "~/server/lru";
 import { databaseDownServeMs, type PageCacheState } from "./cache-control.server";
-import { onProviderChanged, onProvidersFlushed } from "~/server/provider-events.server";
+import { onProviderChanged, onProvidersFlushed, type ProviderChange } from "~/server/provider-events.server";
 import { pageEpoch } from "./rendered-cache.server";
 import { initials, nextFreeLabel, sessionLabel } from "./profile-card";
 
@@ -134,9 +140,14 @@ function lastGood() {
 /** Builds running now, per page: a burst of visitors after a change costs one build. */
 const building = new Map<string, { epoch: number; promise: Promise<BuiltPage | null> }>();
 
-/** After any change by this provider: keep busy copies but refresh them; forget its fallback record. */
-function onChanged(ownerUserId: string) {
-  markBusyForRefresh(ownerUserId);
+/**
+ * After a change by this provider: keep busy copies but refresh them (an outage during a save
+ * shows "stale", not "unavailable"), unless the calendar access itself changed; forget its
+ * fallback record.
+ */
+function onChanged(ownerUserId: string, change: ProviderChange) {
+  if (change === "calendar-access") forgetBusy(ownerUserId);
+  else markBusyForRefresh(ownerUserId);
   lastGood().deleteWhere((e) => e.provider.ownerUserId === ownerUserId);
 }
 onProviderChanged(onChanged);

@@ -76,7 +76,7 @@ export async function connectAccount(
     );
     await saveAddresses(tx, id, verified.addresses);
   });
-  announceProviderChanged(userId);
+  announceProviderChanged(userId, "calendar-access");
   return verified;
 }
 
@@ -141,6 +141,6 @@ export async function disconnectAccount(userId: string, integrationId: string, s
     const remove = remaining.length === 0 ? selected.filter((id) => !isFeedCalendarId(id)) : (accountCalendarUrls ?? []);
     return deleteIntegration(tx, userId, integrationId, remove);
   });
-  announceProviderChanged(userId);
+  announceProviderChanged(userId, "calendar-access");
   return result;
 }

@@ -221,6 +221,14 @@ export function markBusyForRefresh(ownerUserId: string, at = Date.now()) {
   if (state) state.refreshRequestedAt = at;
 }
 
+/**
+ * After a change of calendar access (an account or feed connected, reconnected or removed): copies
+ * read through the old access are dropped; the next visit reads (and fails closed) afresh.
+ */
+export function forgetBusy(ownerUserId: string) {
+  cache().delete(ownerUserId);
+}
+
 /** After a lost replica connection: every copy is kept but refreshed on its next visit. */
 export function markAllBusyForRefresh(at = Date.now()) {
   globalThis.__busyRefreshAllAt = at;

@@ -309,7 +309,7 @@ export async function connectFeed(userId: string, input: { url: string; name?: s
       [userId, calendarId, removed],
     );
   });
-  announceProviderChanged(userId);
+  announceProviderChanged(userId, "calendar-access");
   return { ok: true, feed: { id: feed.id, calendarId, name: feed.name, hint: maskFeedUrl(url) } };
 }
 
@@ -337,6 +337,6 @@ export async function removeFeed(userId: string, feedId: string): Promise<boolea
     );
     return true;
   });
-  if (removed) announceProviderChanged(userId);
+  if (removed) announceProviderChanged(userId, "calendar-access");
   return removed;
 }

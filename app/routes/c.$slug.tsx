@@ -121,7 +121,7 @@ export default function PublicBookingPage() {
         ) : null}
       </header>
       <ul className="facts">
-        <li>{page.profile.session}</li>
+        <li>{page.profile.sessionShown}</li>
         {page.profile.location ? <li>{page.profile.location}</li> : null}
         {page.profile.price ? <li>{page.profile.price}</li> : null}
       </ul>

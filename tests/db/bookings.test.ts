@@ -44,8 +44,8 @@ async function publishedProvider(settings: object = SETTINGS) {
 const NOW = DateTime.fromISO("2026-12-07T08:00", { zone: ZONE }).toMillis();
 const at = (day: number, hour: number) => DateTime.fromISO("2026-12-07T00:00", { zone: ZONE }).plus({ days: day, hours: hour }).toMillis();
 const hashOf = (n: number | string) => crypto.createHash("sha256").update(`client-${n}`).digest("hex");
-const hold = (providerId: string, start: number, client: number | string, now = NOW, end = start + HOUR) =>
-  placeHold(db, { providerId, startMs: start, endMs: end, clientHash: hashOf(client), now, holdMs: HOLD_MS });
+const hold = (providerId: string, start: number, client: number | string, now = NOW, end = start + HOUR, bufferMs = 0) =>
+  placeHold(db, { providerId, startMs: start, endMs: end, clientHash: hashOf(client), now, holdMs: HOLD_MS, bufferMs });
 
 beforeAll(async () => {
   ({ db, drop } = await migratedDatabase());
@@ -72,6 +72,23 @@ describe(`holds (${backend})`, () => {
     expect((await hold(p.id, at(1, 10), "a")).kind).toBe("held");
     expect((await hold(p.id, at(1, 10) + 30 * 60_000, "b")).kind).toBe("taken");
     expect((await hold(p.id, at(1, 11), "c")).kind).toBe("held");
+  });
+
+  it("the buffer counts: concurrent taps on slots closer than the buffer get one hold; slots a buffer apart both hold", async () => {
+    const p = await publishedProvider();
+    const buffer = 15 * 60_000;
+    // 10:00-11:00 and 11:00-12:00 with a 15-minute buffer: only one may win, whichever is first.
+    const results = await Promise.all([
+      hold(p.id, at(5, 10), "buf-a", NOW, at(5, 11), buffer),
+      hold(p.id, at(5, 11), "buf-b", NOW, at(5, 12), buffer),
+    ]);
+    expect(results.map((r) => r.kind).sort()).toEqual(["held", "taken"]);
+    // The slot before the held one also needs the buffer before it: 08:45-09:45 ends within 15 minutes of 10:00.
+    const winner = results[0].kind === "held" ? at(5, 10) : at(5, 11);
+    expect((await hold(p.id, winner - HOUR - 15 * 60_000 + 1, "buf-c", NOW, winner - 15 * 60_000 + 1, buffer)).kind).toBe("taken");
+    // Controls: a slot exactly a buffer after the held one's end, and one ending a buffer before its start.
+    expect((await hold(p.id, winner + HOUR + buffer, "buf-d", NOW, winner + 2 * HOUR + buffer, buffer)).kind).toBe("held");
+    expect((await hold(p.id, winner - HOUR - buffer, "buf-e", NOW, winner - buffer, buffer)).kind).toBe("held");
   });
 
   it("a lapsed hold frees the slot: not busy any more, and a new tap takes it", async () => {

@@ -81,6 +81,8 @@ test.describe("the demo page in Arabic and in the visitor's zone", () => {
     await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("احجز مع Demo Personal Trainer");
     await expect(page.getByText("الأوقات بتوقيت دبي (غرينتش+٤)")).toBeVisible();
+    // The provider's card in Arabic too (the link preview stays English: its font has no Arabic).
+    await expect(page.locator(".facts li").first()).toHaveText("جلسات مدتها ٦٠ دقيقة");
     // Right to left without a hand-written mirror: the first time of a day is the rightmost.
     expect(await slotOrder(page)).toBe("rtl");
 

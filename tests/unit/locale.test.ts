@@ -198,6 +198,13 @@ describe("catalogues", () => {
     expect(ar.noTimes(2, "٢")).toBe("لا توجد أوقات متاحة خلال اليومين القادمين.");
     expect(en.noTimes(14, "14")).toBe("No free times in the next 14 days.");
   });
+  test("the session length reads naturally in both languages (Arabic counts 3-10 with the plural)", () => {
+    expect(en.sessionLength(60, "60")).toBe("60-minute sessions");
+    expect(ar.sessionLength(60, "٦٠")).toBe("جلسات مدتها ٦٠ دقيقة");
+    expect(ar.sessionLength(10, "١٠")).toBe("جلسات مدتها ١٠ دقائق");
+    expect(ar.sessionLength(110, "110")).toBe("جلسات مدتها 110 دقائق");
+    expect(ar.sessionLength(240, "240")).toBe("جلسات مدتها 240 دقيقة");
+  });
 });
 
 describe("working days for 'Fully booked'", () => {

@@ -175,6 +175,7 @@ export async function tapSlot(input: TapInput): Promise<TapOutcome> {
     clientHash: hashClientAddress(input.clientAddress ?? "unknown"),
     now,
     holdMs: getEnv().HOLD_MINUTES * 60_000,
+    bufferMs: provider.booking.bufferMinutes * 60_000,
   });
   const message = (ref?: string) =>
     slotWhatsAppLink({

@@ -54,6 +54,8 @@ export type PlaceHoldInput = {
   clientHash: string;
   now: number;
   holdMs: number;
+  /** The provider's buffer: the slot blocks this long after its end as well (bookings_no_overlap_with_buffer). */
+  bufferMs: number;
 };
 
 export type PlaceHoldResult =
@@ -75,6 +77,7 @@ export async function placeHold(db: Database, input: PlaceHoldInput): Promise<Pl
   const now = new Date(input.now);
   const start = new Date(input.startMs);
   const end = new Date(input.endMs);
+  const blockedUntil = new Date(input.endMs + input.bufferMs);
   return withService(db, async (tx) => {
     await tx.query("select pg_advisory_xact_lock(hashtextextended('slotline-hold:' || $1, 0))", [input.clientHash]);
     const [counts] = await tx.query<{ active: number; hour: number }>(
@@ -90,14 +93,21 @@ export async function placeHold(db: Database, input: PlaceHoldInput): Promise<Pl
     await tx.query(
       `update public.bookings set state = 'expired'
        where provider_id = $1 and state = 'held' and expires_at <= $2
-         and tstzrange(start_at, end_at, '[)') && tstzrange($3, $4, '[)')`,
-      [input.providerId, now, start, end],
+         and tstzrange(start_at, coalesce(blocked_until, end_at), '[)') && tstzrange($3, $4, '[)')`,
+      [input.providerId, now, start, blockedUntil],
     );
-    return insertHold(tx, input, now, start, end);
+    return insertHold(tx, input, now, start, end, blockedUntil);
   });
 }
 
-async function insertHold(tx: Queryable, input: PlaceHoldInput, now: Date, start: Date, end: Date): Promise<PlaceHoldResult> {
+async function insertHold(
+  tx: Queryable,
+  input: PlaceHoldInput,
+  now: Date,
+  start: Date,
+  end: Date,
+  blockedUntil: Date,
+): Promise<PlaceHoldResult> {
   const expires = new Date(input.now + input.holdMs);
   for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
     const reference = newReference();
@@ -106,9 +116,9 @@ async function insertHold(tx: Queryable, input: PlaceHoldInput, now: Date, start
     await tx.query("savepoint place_hold");
     try {
       const [row] = await tx.query<{ id: string }>(
-        `insert into public.bookings (provider_id, start_at, end_at, state, reference, created_at, expires_at, client_hash)
-         values ($1, $2, $3, 'held', $4, $5, $6, $7) returning id`,
-        [input.providerId, start, end, reference, now, expires, input.clientHash],
+        `insert into public.bookings (provider_id, start_at, end_at, blocked_until, state, reference, created_at, expires_at, client_hash)
+         values ($1, $2, $3, $4, 'held', $5, $6, $7, $8) returning id`,
+        [input.providerId, start, end, blockedUntil, reference, now, expires, input.clientHash],
       );
       await tx.query("release savepoint place_hold");
       return { kind: "held", id: row.id, reference, expiresAt: expires.getTime() };

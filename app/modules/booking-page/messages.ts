@@ -30,6 +30,8 @@ export type Messages = {
   unavailable: string;
   messageOnWhatsApp: (name: string) => string;
   noTimes: (days: number, formatted: string) => string;
+  /** The provider's session length on the card: "60-minute sessions". */
+  sessionLength: (minutes: number, formatted: string) => string;
   askOnWhatsApp: string;
   /** The accessible name of a slot link: "Book Thu 3 Dec at 10:00". */
   bookSlot: (date: string, time: string) => string;
@@ -65,6 +67,7 @@ export const en: Messages = {
   unavailable: "Availability cannot be shown right now. Please try again in a few minutes.",
   messageOnWhatsApp: (name) => `Message ${name} on WhatsApp`,
   noTimes: (_days, formatted) => `No free times in the next ${formatted} days.`,
+  sessionLength: (_minutes, formatted) => `${formatted}-minute sessions`,
   askOnWhatsApp: "Ask on WhatsApp",
   bookSlot: (date, time) => `Book ${date} at ${time}`,
   showTimesIn: "Show times in",
@@ -137,6 +140,8 @@ export const ar: Messages = {
   unavailable: "لا يمكن عرض الأوقات المتاحة الآن. يرجى المحاولة مرة أخرى بعد بضع دقائق.",
   messageOnWhatsApp: (name) => `راسل ${name} على واتساب`,
   noTimes: (days, n) => `لا توجد أوقات متاحة خلال ${arabicDays(days, n)}.`,
+  // 3-10 (and 103-110 …) take the plural "دقائق"; 11 and up the singular "دقيقة".
+  sessionLength: (minutes, n) => `جلسات مدتها ${n} ${minutes % 100 >= 3 && minutes % 100 <= 10 ? "دقائق" : "دقيقة"}`,
   askOnWhatsApp: "اسأل عبر واتساب",
   bookSlot: (date, time) => `احجز ${date} الساعة ${time}`,
   showTimesIn: "اعرض الأوقات حسب",

@@ -95,7 +95,10 @@ export type PublicPage = {
     /** Fingerprint of the stored photo (/p/<hash>.webp), or null: then `initials` are shown. */
     photo: string | null;
     initials: string;
+    /** In English, for the link preview (its image font has no Arabic): "60-minute sessions". */
     session: string;
+    /** The same in the page's language and digits, for the card on the page. */
+    sessionShown: string;
   };
   /** The first free slot as people say it ("tomorrow 07:00"), for the link preview. */
   nextFree: string | null;
@@ -337,6 +340,7 @@ export async function buildPublicPage(
       photo: provider.profile.photo ?? null,
       initials: initials(name),
       session: sessionLabel(rules.slotMinutes),
+      sessionShown: t.sessionLength(rules.slotMinutes, formatNumber(rules.slotMinutes, format)),
     },
     nextFree: firstStartMs !== null ? nextFreeLabel(firstStartMs, zone, now) : null,
   };

@@ -130,37 +130,48 @@ async function bookingCalendar(ctx: Ctx): Promise<{ url: string | null; zone: st
 }
 
 export async function confirmRequest(ctx: Ctx, id: string, now = Date.now()): Promise<ActionResult> {
+  const notHeld: ActionResult = {
+    ok: false,
+    message: "This request is no longer held (it expired or was released); the client can tap the time again.",
+  };
   const row = await readOne(ctx, id);
   if (!row || row.state === "released" || row.state === "expired" || (row.state === "held" && row.expires_at.getTime() <= now)) {
-    return { ok: false, message: "This request is no longer held (it expired or was released); the client can tap the time again." };
+    return notHeld;
   }
   if (row.state === "confirmed") return { ok: true, code: "already", reference: row.reference };
   const target = await bookingCalendar(ctx);
   if (target.problem) return { ok: false, message: `Request ${row.reference} is still held. ${target.problem}` };
-  let calendarUrl: string | null = null;
-  let uid: string | null = null;
-  if (target.url) {
-    const object = bookingObject(row, target.zone, now);
+  const object = target.url ? bookingObject(row, target.zone, now) : null;
+  // The database first: once the row is confirmed no other tap can take the time, however long the
+  // calendar write takes (a hold that lapsed during the write could otherwise be taken meanwhile,
+  // leaving an event in the calendar for a booking that is not ours).
+  const claimed = await ctx.run((tx) =>
+    tx.query(
+      `update public.bookings b set state = 'confirmed', confirmed_at = $2, calendar_url = $3, event_uid = $4
+       where b.id = $1 and b.state = 'held' and b.expires_at > $2 and ${MINE} returning 1`,
+      [id, new Date(now), target.url, object?.uid ?? null],
+    ),
+  );
+  if (claimed.length === 0) return notHeld;
+  if (target.url && object) {
     const written = await writeBookingEvent(ctx.run, ctx.user.id, target.url, object.filename, object.ics);
-    // The hold stays: the provider can retry, or release it.
-    if (!written.ok)
+    if (!written.ok) {
+      // Back to held: the provider can retry, or release it.
+      await ctx.run((tx) =>
+        tx.query(
+          `update public.bookings b set state = 'held', confirmed_at = null, calendar_url = null, event_uid = null
+           where b.id = $1 and b.state = 'confirmed' and ${MINE}`,
+          [id],
+        ),
+      );
       return {
         ok: false,
         message: `Request ${row.reference} is still held: the event could not be added to your calendar. ${written.message}`,
       };
-    calendarUrl = target.url;
-    uid = object.uid;
+    }
   }
-  const updated = await ctx.run((tx) =>
-    tx.query(
-      `update public.bookings b set state = 'confirmed', confirmed_at = $2, calendar_url = $3, event_uid = $4
-       where b.id = $1 and b.state = 'held' and ${MINE} returning 1`,
-      [id, new Date(now), calendarUrl, uid],
-    ),
-  );
-  if (updated.length === 0) return { ok: false, message: `Request ${row.reference} changed meanwhile; nothing was confirmed.` };
   announceProviderChanged(ctx.user.id);
-  return { ok: true, code: calendarUrl ? "confirmed-calendar" : "confirmed-here", reference: row.reference };
+  return { ok: true, code: target.url ? "confirmed-calendar" : "confirmed-here", reference: row.reference };
 }
 
 export async function releaseRequest(ctx: Ctx, id: string, now = Date.now()): Promise<ActionResult> {

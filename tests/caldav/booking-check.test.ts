@@ -14,7 +14,10 @@ import { resetEnvCache } from "~/server/env.server";
 import { migrate, migrationPaths } from "~/server/migrate.server";
 import { encryptCredentials } from "~/modules/calendar/accounts.server";
 import { upsertIntegration } from "~/modules/calendar/integrations.server";
-import { clearBusyCache } from "~/modules/calendar/busy-cache.server";
+import { clearBusyCache, getBusyCached } from "~/modules/calendar/busy-cache.server";
+import { busySelection } from "~/modules/calendar/busy-times.server";
+import { findPublishedProvider } from "~/modules/booking-page/published-provider.server";
+import { availabilityWindow } from "~/modules/booking-page/availability";
 import { buildPublicPage } from "~/modules/booking-page/page.server";
 import { checkSlot, tapSlot, TAP_BUSY_MAX_AGE_MS } from "~/modules/booking-page/book.server";
 import { bookHref, formatStartParam } from "~/modules/booking-page/book-links";
@@ -170,5 +173,49 @@ describe("the tap reads the calendar afresh", () => {
     expect(
       await db.query("select 1 from public.bookings b join public.providers p on p.id = b.provider_id where p.public_slug = 'silent-cal'"),
     ).toHaveLength(0);
+  });
+
+  it("a calendar that stops answering after a good read: the tap does not hold on the old copy, it offers the chat", async () => {
+    const now = Date.now();
+    const start = DateTime.fromMillis(now, { zone: ZONE })
+      .plus({ days: 3 })
+      .set({ hour: 11, minute: 0, second: 0, millisecond: 0 })
+      .toMillis();
+    const p = (await findPublishedProvider(db, "silent-cal"))!;
+    // The previous test's read of the silent server is still running: start from no copy at all.
+    clearBusyCache();
+    // A good read now (as if the server had answered): the page may show it for hours.
+    const window = availabilityWindow({ workingHours: p.workingHours!, rules: p.booking, now });
+    await getBusyCached(p.ownerUserId, busySelection(p), window, async (urls) => urls.map((u) => ({ calendarUrl: u, busy: [] })), now);
+    const tap = (at: number) =>
+      tapSlot({
+        slug: "silent-cal",
+        start: formatStartParam(start),
+        clientAddress: "203.0.113.11",
+        preview: false,
+        query: "",
+        now: at,
+        db,
+      });
+    // Control: within 30 s of that read the copy is recent enough and the slot is held.
+    const recent = await tapSlot({
+      slug: "silent-cal",
+      start: formatStartParam(start + 3_600_000),
+      clientAddress: "203.0.113.11",
+      preview: false,
+      query: "",
+      now: now + 10_000,
+      db,
+    });
+    expect(recent.kind).toBe("redirect");
+    // A minute later the copy is too old for a tap; the refresh gets no answer within the wait:
+    // no hold on the old copy, the chat instead.
+    const out = await tap(now + 60_000);
+    expect(out.kind).toBe("unavailable");
+    expect((out as { view: { chatHref: string } }).view.chatHref).toMatch(/^https:\/\/wa\.me\/971501234567\?text=/);
+    const held = await db.query<{ start_at: Date }>(
+      "select b.start_at from public.bookings b join public.providers p on p.id = b.provider_id where p.public_slug = 'silent-cal'",
+    );
+    expect(held.map((r) => r.start_at.getTime())).toEqual([start + 3_600_000]);
   });
 });

@@ -167,6 +167,9 @@ export async function tapSlot(input: TapInput): Promise<TapOutcome> {
     return { kind: "taken", view: view(provider, slot, input.query, nearestFree(check.free, startMs), now) };
   }
   if (input.preview) return { kind: "preview", view: view(provider, slot, input.query, [], now) };
+  // The calendar could not be read within the wait: the last good copy may miss what the provider
+  // added since. Never hold on it; the client can still ask in the chat.
+  if (check.stale) return { kind: "unavailable", view: view(provider, slot, input.query, [], now) };
 
   const held = await placeHold(db, {
     providerId: provider.providerId,

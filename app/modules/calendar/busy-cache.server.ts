@@ -146,7 +146,9 @@ export async function getBusyCached(
   clearTimeout(timer);
   const after = answer(state);
   // Still the old copy (the refresh failed or is slow): usable, but say it could not be checked.
-  if (after) return tooOld(after) ? { ...after, stale: true } : after;
+  // A copy newer than the one we started with is the refresh we waited for: fresh.
+  const notRefreshed = !!served && after !== null && after.fetchedAt <= served.fetchedAt;
+  if (after) return notRefreshed && tooOld(after) ? { ...after, stale: true } : after;
   throw new BusyUnavailableError(gaveUp ? new Error(`no answer from the calendar within ${waitMs} ms (still trying)`) : state.lastError);
 }
 

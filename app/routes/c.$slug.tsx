@@ -39,7 +39,13 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   if (!built) throw json("not found", { status: 404, headers: { "Cache-Control": cacheControl("not-found") } });
   const page = built.page;
   // entry.server keeps the rendered HTML (rendered-cache.server.ts) with these facts.
-  notePageForCache(context, { owner: built.owner, state: built.cacheState, freshUntil: built.freshUntil, epoch: built.epoch });
+  notePageForCache(context, {
+    owner: built.owner,
+    state: built.cacheState,
+    freshUntil: built.freshUntil,
+    usableUntil: built.usableUntil,
+    epoch: built.epoch,
+  });
   // Link previews need absolute URLs: the public address when configured, else this request's.
   const origin = getEnv().APP_URL?.replace(/\/$/, "") ?? new URL(request.url).origin;
   const share = { url: `${origin}/c/${slug}`, image: `${origin}/c/${slug}/card.jpg?v=${cardVersion(page)}` };

@@ -36,6 +36,7 @@ export async function startProviderEventsBridge(env: Env, log: (line: string) =>
   let stopped = false;
   let attempt = 0;
   let everConnected = false;
+  let missedSome = false;
   let timer: NodeJS.Timeout | undefined;
 
   const connect = async () => {
@@ -64,6 +65,8 @@ export async function startProviderEventsBridge(env: Env, log: (line: string) =>
       await c.query(`listen ${CHANNEL}`);
     } catch (err) {
       c.end().catch(() => {});
+      // Changes announced elsewhere from now until we listen are missed: flush once we do.
+      missedSome = true;
       log(`[events] LISTEN failed: ${err instanceof Error ? err.message : err}; retrying`);
       schedule();
       return;
@@ -75,11 +78,12 @@ export async function startProviderEventsBridge(env: Env, log: (line: string) =>
     client = c;
     attempt = 0;
     // Anything announced while we were not listening is lost: start over from the database.
-    if (everConnected) {
+    if (everConnected || missedSome) {
       log("[events] LISTEN connection restored; flushing every cache");
       announceAllProvidersChanged();
     }
     everConnected = true;
+    missedSome = false;
   };
   const schedule = () => {
     if (stopped) return;

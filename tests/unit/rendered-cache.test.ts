@@ -20,7 +20,7 @@ const HTML = Buffer.from(`<!DOCTYPE html><html><body>${"<li><a href='https://wa.
 const ETAG = '"abc.123"';
 
 function note(owner = "owner-1", over: Partial<PageCacheNote> = {}): PageCacheNote {
-  return { owner, state: "ok", freshUntil: Infinity, epoch: pageEpoch(), ...over };
+  return { owner, state: "ok", freshUntil: Infinity, usableUntil: Infinity, epoch: pageEpoch(), ...over };
 }
 async function put(key: string, n = note(), html = HTML) {
   const headers = new Headers({ "Cache-Control": "public, max-age=30", "Content-Type": "text/html; charset=utf-8" });
@@ -58,6 +58,9 @@ describe("cache keys", () => {
     expect(key("http://a.test/c/demo?lang=ar&tz=Europe%2FLondon")).toBe("http://a.test/c/demo?lang=ar&tz=Europe%2FLondon");
     // Another Host never shares (or poisons) a page whose preview tags name its origin.
     expect(key("http://b.test/c/demo")).not.toBe(key("http://a.test/c/demo"));
+    // However the slug is spelt, one entry; a slug that cannot exist gets none.
+    expect(key("http://a.test/c/%64emo")).toBe("http://a.test/c/demo");
+    for (const bad of ["/c/%zz", "/c/a", "/c/no%20spaces", "/c/-x-"]) expect(key(`http://a.test${bad}`), bad).toBeNull();
     for (const sub of ["/c/demo/book/2026-12-01T10:00Z", "/c/demo/card.jpg", "/c/", "/settings"])
       expect(key(`http://a.test${sub}`), sub).toBeNull();
   });
@@ -135,6 +138,31 @@ describe("rendered-page cache", () => {
     // Positive control: a build that started after the change is kept.
     await put("/c/demo", note("owner-1"));
     expect(req("/c/demo")).not.toBeNull();
+  });
+
+  it("another provider's change does not stop a page from being kept; a flush does", async () => {
+    const n = note("owner-1");
+    announceProviderChanged("owner-2");
+    await put("/c/demo", n);
+    expect(req("/c/demo")).not.toBeNull();
+    const m = note("owner-1");
+    announceAllProvidersChanged();
+    await put("/c/demo", m);
+    expect(req("/c/demo")).toBeNull();
+  });
+
+  it("never served past the data's own limit (usableUntil), whatever the stale-while-revalidate window", async () => {
+    await put("/c/demo", note("owner-1", { usableUntil: Date.now() + 10_000 }));
+    vi.setSystemTime(Date.now() + 9_000);
+    expect(req("/c/demo")).not.toBeNull();
+    vi.setSystemTime(Date.now() + 2_000);
+    expect(req("/c/demo")).toBeNull();
+  });
+
+  it("says how old a copy is (Age), so downstream caches do not restart its lifetimes", async () => {
+    await put("/c/demo");
+    vi.setSystemTime(Date.now() + 3_500);
+    expect(header(req("/c/demo"), "age")).toBe("3");
   });
 
   it("fresh: HIT; then served STALE while ONE background re-render runs; past the window: miss", async () => {

@@ -39,6 +39,7 @@ export function renderedPageLifetimes(state: PageCacheState): { freshMs: number;
   const env = getEnv();
   // Never longer than busy times stay fresh: BUSY_CACHE_TTL_SECONDS=0 turns the page cache off too.
   const freshMs = Math.min(state === "ok" ? PAGE_CACHE_CEILING_MS : PAGE_CACHE_SHORT_MS, env.BUSY_CACHE_TTL_SECONDS * 1000);
+  if (freshMs === 0) return { freshMs: 0, serveMs: 0 };
   const serveMs = Math.min(env.PUBLIC_PAGE_S_MAXAGE * STALE_WHILE_REVALIDATE_FACTOR, env.BUSY_STALE_SECONDS) * 1000;
   return { freshMs, serveMs: Math.max(serveMs, freshMs) };
 }

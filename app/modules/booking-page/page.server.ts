@@ -22,19 +22,14 @@ import { MESSAGES } from "./messages";
 import { workingDays } from "./working-days";
 import { findPublishedProvider, type PublishedProvider } from "./published-provider.server";
 import { busySelection, fetchCalendarsBusy } from "~/modules/calendar/busy-times.server";
-import {
-  BusyUnavailableError,
-  forgetBusy,
-  getBusyCached,
-  markAllBusyForRefresh,
-  markBusyForRefresh,
-} from "~/modules/calendar/busy-cache.server";
+import type { BusyInterval } from "~/modules/calendar/ical-busy";
+import { BusyUnavailableError, forgetAllBusy, forgetBusy, getBusyCached, markBusyForRefresh } from "~/modules/calendar/busy-cache.server";
 import { getDb, isDatabaseUnavailable } from "~/server/db.server";
 import { getEnv } from "~/server/env.server";
 import { LruCache } from "~/server/lru";
 import { databaseDownServeMs, type PageCacheState } from "./cache-control.server";
 import { onProviderChanged, onProvidersFlushed, type ProviderChange } from "~/server/provider-events.server";
-import { pageEpoch } from "./rendered-cache.server";
+import { changedSince, pageEpoch } from "./rendered-cache.server";
 import { initials, nextFreeLabel, sessionLabel } from "./profile-card";
 
 /** The visitor's choices, from the query string, already validated (see readPageQuery). */
@@ -113,6 +108,8 @@ export type BuiltPage = {
   cacheState: PageCacheState;
   /** Until when the busy times it shows count as fresh. */
   freshUntil: number;
+  /** Past this its data may not be shown at all (busy copy or provider record past the stale limit). */
+  usableUntil: number;
   /** pageEpoch() when the build started: a page built across a provider change is not cached. */
   epoch: number;
 };
@@ -130,12 +127,14 @@ export class PageDatabaseDownError extends Error {
  */
 const LAST_GOOD_SHARE = 0.05;
 declare global {
-  var __lastGoodProviders: LruCache<string, { provider: PublishedProvider; at: number }> | undefined;
+  var __lastGoodProviders: LruCache<string, LastGood> | undefined;
 }
+/** The provider record, and the holds and bookings last read for it (shown busy while the database is down). */
+type LastGood = { provider: PublishedProvider; at: number; booked: BusyInterval[] };
 function lastGood() {
   if (!globalThis.__lastGoodProviders) {
     const limit = Math.floor(getEnv().PUBLIC_CACHE_MAX_MB * 2 ** 20 * LAST_GOOD_SHARE);
-    globalThis.__lastGoodProviders = new LruCache(limit, (e) => 256 + JSON.stringify(e.provider).length * 2);
+    globalThis.__lastGoodProviders = new LruCache(limit, (e) => 256 + JSON.stringify(e.provider).length * 2 + e.booked.length * 64);
   }
   return globalThis.__lastGoodProviders;
 }
@@ -155,7 +154,7 @@ function onChanged(ownerUserId: string, change: ProviderChange) {
 }
 onProviderChanged(onChanged);
 onProvidersFlushed(() => {
-  markAllBusyForRefresh();
+  forgetAllBusy();
   lastGood().clear();
 });
 
@@ -195,6 +194,7 @@ export async function buildPublicPage(
 ): Promise<BuiltPage | null> {
   let provider: PublishedProvider | null;
   let databaseDown = false;
+  let keptBooked: BusyInterval[] = [];
   try {
     provider = await findPublishedProvider(await getDb(), slug);
   } catch (err) {
@@ -203,6 +203,7 @@ export async function buildPublicPage(
     if (!kept || now - kept.at > databaseDownServeMs()) throw new PageDatabaseDownError(err);
     console.warn(`[public] ${slug}: database unavailable, showing the last good page data`);
     provider = kept.provider;
+    keptBooked = kept.booked;
     databaseDown = true;
   }
   // Published but incomplete (settings damaged by hand since): treat as not published.
@@ -210,7 +211,9 @@ export async function buildPublicPage(
     lastGood().delete(slug);
     return null;
   }
-  if (!databaseDown) lastGood().set(slug, { provider, at: now });
+  // A record read before a change that committed meanwhile must not outlive that change.
+  const keep = !databaseDown && !changedSince(provider.ownerUserId, epoch);
+  if (keep) lastGood().set(slug, { provider, at: now, booked: lastGood().peek(slug)?.booked ?? [] });
   const found = provider;
   const { workingHours, booking: rules, whatsapp, locale } = provider;
   const zone = workingHours.timezone;
@@ -232,6 +235,7 @@ export async function buildPublicPage(
   let state: PublicPage["state"] = "ok";
   let refreshing = false;
   let freshUntil = Infinity;
+  let usableUntil = databaseDown ? now + databaseDownServeMs() : Infinity;
   let days: PublicPage["days"] = [];
   let firstStartMs: number | null = null;
   try {
@@ -247,18 +251,20 @@ export async function buildPublicPage(
     if (read.stale) state = "stale";
     refreshing = read.refreshing;
     freshUntil = read.freshUntil;
+    if (provider.selectedCalendarIds.length > 0) usableUntil = Math.min(usableUntil, read.fetchedAt + getEnv().BUSY_STALE_SECONDS * 1000);
     // Only the dates and hours of overrides reach the engine; their notes stay private.
     const dateOverrides = provider.dateOverrides.map(({ from, to, ranges }) => ({ from, to, ranges }));
     // Holds and bookings are busy at once (a tap announces "provider changed", dropping this page).
-    // While the database is down no hold can be read: the page is marked stale below, and the tap
-    // (which re-checks everything) refuses what it cannot verify.
+    // While the database is down the last ones read stay busy (the page is marked stale below, and
+    // the tap, which needs the database, holds nothing).
     const booked = databaseDown
-      ? []
+      ? keptBooked
       : await activeBookingIntervals(await getDb(), provider.providerId, window, now).catch((err: unknown) => {
           if (!isDatabaseUnavailable(err)) throw err;
           databaseDown = true;
-          return [];
+          return lastGood().peek(slug)?.booked ?? [];
         });
+    if (keep && !databaseDown) lastGood().set(slug, { provider, at: now, booked });
     const free = computeAvailability({ workingHours, rules, busy: booked.length ? [...busy, ...booked] : busy, now, dateOverrides });
     firstStartMs = free[0]?.slots[0]?.startMs ?? null;
     // Slots regrouped by their date in the zone the page is shown in.
@@ -347,5 +353,5 @@ export async function buildPublicPage(
   // A strong validator of exactly what is rendered: same data, same bytes.
   const etag = `"${crypto.createHash("sha256").update(JSON.stringify(page)).digest("base64url").slice(0, 27)}"`;
   const cacheState: PageCacheState = state === "ok" && refreshing ? "refreshing" : state;
-  return { page: { ...page, etag }, owner: provider.ownerUserId, cacheState, freshUntil, epoch };
+  return { page: { ...page, etag }, owner: provider.ownerUserId, cacheState, freshUntil, usableUntil, epoch };
 }

@@ -6,6 +6,7 @@ import { onProviderChanged, onProvidersFlushed } from "~/server/provider-events.
 import { BUSY_CACHE_SHARE } from "~/modules/calendar/busy-cache.server";
 import { renderedPageLifetimes, type PageCacheState } from "./cache-control.server";
 import { readPageQuery } from "./slot-message";
+import { isPossibleSlug } from "~/modules/settings/slug";
 
 /**
  * The rendered-page cache: the finished HTML of /c/<slug>[?query], with its gzip and brotli
@@ -35,14 +36,31 @@ export type RenderedPage = {
 };
 
 /** What the loader tells entry.server about the page it produced (through the load context). */
-export type PageCacheNote = { owner: string; state: PageCacheState; freshUntil: number; epoch: number };
+export type PageCacheNote = {
+  owner: string;
+  state: PageCacheState;
+  freshUntil: number;
+  /** Past this the data shown may not be served at all (the busy copy's stale limit). */
+  usableUntil: number;
+  epoch: number;
+};
 
 const PAGE_OVERHEAD_BYTES = 1024;
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
 declare global {
-  var __renderedPages: { lru: LruCache<string, RenderedPage>; epoch: number; revalidating: Set<string> } | undefined;
+  var __renderedPages:
+    | {
+        lru: LruCache<string, RenderedPage>;
+        /** Counts changes of any provider (and flushes). */
+        epoch: number;
+        /** The epoch of each provider's last change, and of the last flush. */
+        changedAt: Map<string, number>;
+        flushedAt: number;
+        revalidating: Set<string>;
+      }
+    | undefined;
 }
 
 function store() {
@@ -52,15 +70,18 @@ function store() {
       limit,
       (p) => PAGE_OVERHEAD_BYTES + p.key.length + p.variants.identity.body.length + p.variants.gzip.body.length + p.variants.br.body.length,
     );
-    globalThis.__renderedPages = { lru, epoch: 0, revalidating: new Set() };
+    globalThis.__renderedPages = { lru, epoch: 0, changedAt: new Map(), flushedAt: 0, revalidating: new Set() };
     onProviderChanged((owner) => {
       const s = store();
       s.epoch++;
+      s.changedAt.set(owner, s.epoch);
       s.lru.deleteWhere((p) => p.owner === owner);
     });
     onProvidersFlushed(() => {
       const s = store();
       s.epoch++;
+      s.flushedAt = s.epoch;
+      s.changedAt.clear();
       s.lru.clear();
     });
   }
@@ -68,11 +89,18 @@ function store() {
 }
 
 /**
- * Counts provider changes (any provider). Taken before a page is built: a page built while any
- * provider changed is served but not stored, so no copy from before a save outlives the save.
+ * Counts provider changes (any provider). Taken before a page is built: a page whose provider
+ * changed while it was built is served but not stored, so no copy from before a save outlives
+ * the save (other providers' changes do not matter).
  */
 export function pageEpoch(): number {
   return store().epoch;
+}
+
+/** Whether this provider changed (or everything was flushed) after `epoch` was taken. */
+export function changedSince(owner: string, epoch: number): boolean {
+  const s = store();
+  return s.flushedAt > epoch || (s.changedAt.get(owner) ?? 0) > epoch;
 }
 
 /* The load context carries the loader's note to entry.server (same object for both). */
@@ -87,7 +115,7 @@ export function takePageNote(context: object): PageCacheNote | undefined {
 }
 
 /** Only the page itself (/c/<slug>) is kept; its sub-routes (the tap, the card) never are. */
-const PAGE_PATH = /^\/c\/[^/]+\/?$/;
+const PAGE_PATH = /^\/c\/([^/]+)\/?$/;
 
 /**
  * One key per page as rendered: the origin (absolute links in the preview tags use it when
@@ -97,13 +125,25 @@ const PAGE_PATH = /^\/c\/[^/]+\/?$/;
  * Null for anything that is not a page.
  */
 export function cacheKey(url: URL): string | null {
-  if (!PAGE_PATH.test(url.pathname)) return null;
+  const segment = PAGE_PATH.exec(url.pathname)?.[1];
+  if (!segment) return null;
+  // One entry per slug however it is spelt (%61lice, ALICE); never one for a slug that cannot exist.
+  let slug: string;
+  try {
+    slug = decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return null;
+  }
+  if (!isPossibleSlug(slug)) return null;
+  // With APP_URL set the page names that origin whatever Host the request carried: one entry.
+  const appUrl = getEnv().APP_URL;
+  const origin = appUrl ? new URL(appUrl).origin : url.origin;
   const { lang, tz } = readPageQuery(url.searchParams);
   const params = new URLSearchParams();
   if (lang) params.set("lang", lang);
   if (tz) params.set("tz", tz);
   const q = params.toString();
-  return `${url.origin}${url.pathname.replace(/\/$/, "").toLowerCase()}${q ? `?${q}` : ""}`;
+  return `${origin}/c/${slug}${q ? `?${q}` : ""}`;
 }
 
 const etagWith = (etag: string, encoding: Encoding) => (encoding === "identity" ? etag : `${etag.slice(0, -1)}-${encoding}"`);
@@ -145,9 +185,9 @@ export async function storeRenderedPage(input: {
     },
     renderedAt: now,
     freshUntil: Math.min(note.freshUntil, now + freshMs),
-    serveUntil: now + serveMs,
+    serveUntil: Math.min(note.usableUntil, now + serveMs),
   };
-  if (pageEpoch() === note.epoch) store().lru.set(page.key, page);
+  if (!changedSince(note.owner, note.epoch)) store().lru.set(page.key, page);
   return page;
 }
 
@@ -179,7 +219,9 @@ export function answerFromPage(
 ): CachedAnswer {
   const encoding = pickEncoding(acceptEncoding);
   const variant = page.variants[encoding];
-  const headers: [string, string][] = [...page.headers, ["Vary", "Accept-Encoding"], ["X-Page-Cache", via]];
+  // Age: a copy served later than it was rendered must not get its lifetimes afresh downstream.
+  const age = Math.max(0, Math.floor((Date.now() - page.renderedAt) / 1000));
+  const headers: [string, string][] = [...page.headers, ["Vary", "Accept-Encoding"], ["X-Page-Cache", via], ["Age", String(age)]];
   if (page.status === 200 && ifNoneMatch && etagMatches(ifNoneMatch, page)) {
     // The tag of the representation the client holds, whichever encoding that was.
     return { status: 304, headers: [...headers, ["ETag", matchedTag(ifNoneMatch, page) ?? variant.etag]], body: null };

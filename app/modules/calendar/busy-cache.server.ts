@@ -76,7 +76,6 @@ function sizeOf(state: ProviderState): number {
 declare global {
   // One cache per process, even when `remix dev` reloads modules.
   var __busyCache: LruCache<string, ProviderState> | undefined;
-  var __busyRefreshAllAt: number | undefined;
 }
 
 function cache(): LruCache<string, ProviderState> {
@@ -109,7 +108,7 @@ export async function getBusyCached(
   for (const url of state.parts.keys()) if (!selection.calendars.includes(url)) state.parts.delete(url);
 
   const usable = (p: Part | undefined): p is Part => !!p && covers(p.window, window) && now - p.fetchedAt < staleLimit;
-  const refreshFloor = Math.max(state.refreshRequestedAt, globalThis.__busyRefreshAllAt ?? 0);
+  const refreshFloor = state.refreshRequestedAt;
   // A copy fetched in the very millisecond of a save may predate it: refresh it too.
   const isFresh = (p: Part) => now - p.fetchedAt < ttl && p.fetchedAt > refreshFloor;
   const answer = (s: ProviderState): BusyResult | null => {
@@ -157,7 +156,7 @@ function refresh(owner: string, state: ProviderState, calendars: string[], windo
   const running = state.flight;
   if (
     running &&
-    running.startedAt > Math.max(state.refreshRequestedAt, globalThis.__busyRefreshAllAt ?? 0) &&
+    running.startedAt > state.refreshRequestedAt &&
     covers(running.window, window) &&
     calendars.every((c) => running.calendars.includes(c))
   )
@@ -231,9 +230,12 @@ export function forgetBusy(ownerUserId: string) {
   cache().delete(ownerUserId);
 }
 
-/** After a lost replica connection: every copy is kept but refreshed on its next visit. */
-export function markAllBusyForRefresh(at = Date.now()) {
-  globalThis.__busyRefreshAllAt = at;
+/**
+ * After a lost replica connection a change may have been missed, a change of calendar access
+ * included: every copy is dropped, and each page reads (and fails closed) afresh.
+ */
+export function forgetAllBusy() {
+  cache().clear();
 }
 
 /** For the memory benchmark and tests: entries and approximate bytes held. */
@@ -245,5 +247,4 @@ export function busyCacheStats() {
 /** Tests only. */
 export function clearBusyCache() {
   globalThis.__busyCache = undefined;
-  globalThis.__busyRefreshAllAt = undefined;
 }

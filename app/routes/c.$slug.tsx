@@ -118,7 +118,12 @@ export default function PublicBookingPage() {
         )}
         <div>
           <h1>{t.heading(page.name)}</h1>
-          {page.profile.headline ? <p className="headline">{page.profile.headline}</p> : null}
+          {/* The provider's own words may be in either script: each runs in its own direction. */}
+          {page.profile.headline ? (
+            <p className="headline" dir="auto">
+              {page.profile.headline}
+            </p>
+          ) : null}
         </div>
         {page.langSwitch ? (
           <a href={page.langSwitch.href} hrefLang={page.langSwitch.lang} lang={page.langSwitch.lang}>
@@ -128,10 +133,14 @@ export default function PublicBookingPage() {
       </header>
       <ul className="facts">
         <li>{page.profile.sessionShown}</li>
-        {page.profile.location ? <li>{page.profile.location}</li> : null}
-        {page.profile.price ? <li>{page.profile.price}</li> : null}
+        {page.profile.location ? <li dir="auto">{page.profile.location}</li> : null}
+        {page.profile.price ? <li dir="auto">{page.profile.price}</li> : null}
       </ul>
-      {page.profile.about ? <p className="about">{page.profile.about}</p> : null}
+      {page.profile.about ? (
+        <p className="about" dir="auto">
+          {page.profile.about}
+        </p>
+      ) : null}
       <form method="get" className="zone">
         <p className="meta">{page.zoneLabel}</p>
         {page.zoneNote ? <p className="meta">{page.zoneNote}</p> : null}

@@ -83,6 +83,11 @@ test.describe("the demo page in Arabic and in the visitor's zone", () => {
     await expect(page.getByText("الأوقات بتوقيت دبي (غرينتش+٤)")).toBeVisible();
     // The provider's card in Arabic too (the link preview stays English: its font has no Arabic).
     await expect(page.locator(".facts li").first()).toHaveText("جلسات مدتها ٦٠ دقيقة");
+    // The provider's English texts keep their own direction inside the right-to-left page.
+    const about = page.locator(".about");
+    await expect(about).toHaveAttribute("dir", "auto");
+    expect(await about.evaluate((el) => getComputedStyle(el).direction)).toBe("ltr");
+    expect(await page.locator("main").evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
     // Right to left without a hand-written mirror: the first time of a day is the rightmost.
     expect(await slotOrder(page)).toBe("rtl");
 

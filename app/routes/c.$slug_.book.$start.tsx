@@ -66,6 +66,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => {
 export default function BookSlot() {
   const data = useLoaderData<typeof loader>();
   const { view } = data;
+  const askButton = view.chatHref ? (
+    <p>
+      <a className="button" href={view.chatHref}>
+        Ask {view.name} on WhatsApp
+      </a>
+    </p>
+  ) : null;
   return (
     <main className="narrow">
       {data.kind === "taken" ? (
@@ -82,13 +89,7 @@ export default function BookSlot() {
           <p className="banner warn" role="status">
             {view.name}’s calendar cannot be read right now, so {view.slotLabel} was not reserved. You can still ask on WhatsApp.
           </p>
-          {view.chatHref ? (
-            <p>
-              <a className="button" href={view.chatHref}>
-                Ask {view.name} on WhatsApp
-              </a>
-            </p>
-          ) : null}
+          {askButton}
         </>
       ) : (
         <>
@@ -97,13 +98,7 @@ export default function BookSlot() {
           </h1>
           <p>Open this link on your phone to book this time by WhatsApp.</p>
           {/* Nothing was held for a previewer; a person whose browser looked like one can still ask. */}
-          {view.chatHref ? (
-            <p>
-              <a className="button" href={view.chatHref}>
-                Ask {view.name} on WhatsApp
-              </a>
-            </p>
-          ) : null}
+          {askButton}
         </>
       )}
       {view.alternatives.length ? (

@@ -505,28 +505,17 @@ export async function putCalendarObject(
   const url = parseServerUrl(calendarUrl);
   if (!url) throw new CalDavError("not-caldav", "The calendar address is not a valid http(s) URL.");
   const collection = url.href.endsWith("/") ? url.href : `${url.href}/`;
-  const isICloud = /(^|\.)icloud\.com$/i.test(url.hostname);
-  const probe = createProbe(timeoutMs);
-  let res: Response;
-  try {
-    res = await probe.race(
-      createCalendarObject({
-        calendar: { url: collection },
-        filename,
-        iCalString: ics,
-        headers: { authorization: basicAuthHeader(creds.username, creds.password) },
-        fetch: probe.fetch,
-      }),
-    );
-    await res.arrayBuffer().catch(() => undefined);
-  } catch {
-    if (probe.timedOut) throw new CalDavError("timeout", timeoutMessage(timeoutMs));
-    throw new CalDavError("unreachable", unreachableMessage(url.host));
-  } finally {
-    probe.dispose();
-  }
+  const res = await sendWrite(url, timeoutMs, (fetch) =>
+    createCalendarObject({
+      calendar: { url: collection },
+      filename,
+      iCalString: ics,
+      headers: { authorization: basicAuthHeader(creds.username, creds.password) },
+      fetch,
+    }),
+  );
   if (res.ok || res.status === 412) return { url: new URL(filename, collection).href };
-  throw writeFailure(res.status, url.host, isICloud);
+  throw writeFailure(res.status, url.host, isICloudHostname(url.hostname));
 }
 
 /** DELETE of one object (a released booking's event). A missing object counts as deleted. */
@@ -538,23 +527,33 @@ export async function deleteCalendarObjectAt(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CALDAV_TIMEOUT_MS;
   const url = parseServerUrl(objectUrl);
   if (!url) throw new CalDavError("not-caldav", "The event address is not a valid http(s) URL.");
+  const res = await sendWrite(url, timeoutMs, (fetch) =>
+    deleteCalendarObject({
+      calendarObject: { url: url.href, etag: undefined },
+      headers: { authorization: basicAuthHeader(creds.username, creds.password) },
+      fetch,
+    }),
+  );
+  if (res.ok || res.status === 404 || res.status === 410) return;
+  throw writeFailure(res.status, url.host, isICloudHostname(url.hostname));
+}
+
+const isICloudHostname = (hostname: string) => /(^|\.)icloud\.com$/i.test(hostname);
+
+/**
+ * One write (PUT or DELETE) under the timeout probe: the answer with its body drained, or a
+ * CalDavError saying whether the server timed out or could not be reached.
+ */
+async function sendWrite(url: URL, timeoutMs: number, send: (fetch: typeof globalThis.fetch) => Promise<Response>): Promise<Response> {
   const probe = createProbe(timeoutMs);
-  let res: Response;
   try {
-    res = await probe.race(
-      deleteCalendarObject({
-        calendarObject: { url: url.href, etag: undefined },
-        headers: { authorization: basicAuthHeader(creds.username, creds.password) },
-        fetch: probe.fetch,
-      }),
-    );
+    const res = await probe.race(send(probe.fetch));
     await res.arrayBuffer().catch(() => undefined);
+    return res;
   } catch {
     if (probe.timedOut) throw new CalDavError("timeout", timeoutMessage(timeoutMs));
     throw new CalDavError("unreachable", unreachableMessage(url.host));
   } finally {
     probe.dispose();
   }
-  if (res.ok || res.status === 404 || res.status === 410) return;
-  throw writeFailure(res.status, url.host, /(^|\.)icloud\.com$/i.test(url.hostname));
 }

@@ -164,6 +164,33 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /** A checkbox: conform sends "on" or nothing; stored data has a real boolean. */
+/**
+ * A list a form sends as repeated fields (checkboxes, a multi-select): every item normalized (null
+ * refuses the whole list with `invalid`), duplicates dropped quietly, at most `max` (else `tooMany`).
+ * No field at all is the empty list.
+ */
+function distinctList(opts: { normalize: (item: unknown) => string | null; invalid: string; max: number; tooMany: string }) {
+  return z
+    .array(z.unknown(), { error: opts.invalid })
+    .optional()
+    .transform((items, ctx) => {
+      const out: string[] = [];
+      for (const item of items ?? []) {
+        const value = opts.normalize(item);
+        if (value === null) {
+          ctx.addIssue({ code: "custom", message: opts.invalid });
+          return z.NEVER;
+        }
+        if (!out.includes(value)) out.push(value);
+      }
+      if (out.length > opts.max) {
+        ctx.addIssue({ code: "custom", message: opts.tooMany });
+        return z.NEVER;
+      }
+      return out;
+    });
+}
+
 const checkbox = () => z.boolean({ error: SETTINGS_MESSAGES.checkbox }).default(false);
 
 /** A whole number in [min, max], written with plain decimal digits (see plainInteger). */
@@ -829,27 +856,17 @@ export type Profile = Omit<z.output<typeof profileSchema>, "version">;
 
 const calendarShape = {
   // No ticked checkbox means no field at all, i.e. "use no calendars".
-  selectedCalendarIds: z
-    .array(z.unknown(), { error: SETTINGS_MESSAGES.calendarUrl })
-    .optional()
-    .transform((items, ctx) => {
-      const ids: string[] = [];
-      for (const item of items ?? []) {
-        const id = typeof item === "string" ? item.trim() : "";
-        // A CalDAV calendar is its URL; an ICS feed is selected by its id (its URL is a secret).
-        if ((!isHttpUrl(id) && !isFeedCalendarId(id)) || textProblem(id, { label: "A calendar address" }) !== null) {
-          ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.calendarUrl });
-          return z.NEVER;
-        }
-        // Duplicates are harmless (the migration merged several integrations); drop them quietly.
-        if (!ids.includes(id)) ids.push(id);
-      }
-      if (ids.length > MAX_SELECTED_CALENDARS) {
-        ctx.addIssue({ code: "custom", message: SETTINGS_MESSAGES.tooManyCalendars });
-        return z.NEVER;
-      }
-      return ids;
-    }),
+  selectedCalendarIds: distinctList({
+    // A CalDAV calendar is its URL; an ICS feed is selected by its id (its URL is a secret).
+    // Duplicates are harmless (the migration merged several integrations): dropped quietly.
+    normalize: (item) => {
+      const id = typeof item === "string" ? item.trim() : "";
+      return (isHttpUrl(id) || isFeedCalendarId(id)) && textProblem(id, { label: "A calendar address" }) === null ? id : null;
+    },
+    invalid: SETTINGS_MESSAGES.calendarUrl,
+    max: MAX_SELECTED_CALENDARS,
+    tooMany: SETTINGS_MESSAGES.tooManyCalendars,
+  }),
 };
 
 /**
@@ -917,25 +934,15 @@ export const localeShape = {
   digits: z.enum(DIGIT_STYLES, { error: LOCALE_MESSAGES.digits }),
   clock: z.enum(CLOCKS, { error: LOCALE_MESSAGES.clock }),
   // No ticked box means no field: the page then offers only the provider's zone and the full list.
-  clientZones: z
-    .array(z.unknown(), { error: LOCALE_MESSAGES.clientZone })
-    .optional()
-    .transform((items, ctx) => {
-      const zones: string[] = [];
-      for (const item of items ?? []) {
-        const zone = typeof item === "string" ? canonicalZoneCase(item.trim()) : "";
-        if (!zone || !isIanaZone(zone)) {
-          ctx.addIssue({ code: "custom", message: LOCALE_MESSAGES.clientZone });
-          return z.NEVER;
-        }
-        if (!zones.includes(zone)) zones.push(zone);
-      }
-      if (zones.length > MAX_CLIENT_ZONES) {
-        ctx.addIssue({ code: "custom", message: LOCALE_MESSAGES.tooManyZones });
-        return z.NEVER;
-      }
-      return zones;
-    }),
+  clientZones: distinctList({
+    normalize: (item) => {
+      const zone = typeof item === "string" ? canonicalZoneCase(item.trim()) : "";
+      return zone && isIanaZone(zone) ? zone : null;
+    },
+    invalid: LOCALE_MESSAGES.clientZone,
+    max: MAX_CLIENT_ZONES,
+    tooMany: LOCALE_MESSAGES.tooManyZones,
+  }),
 };
 
 export const localeValueSchema = z.object(localeShape);
